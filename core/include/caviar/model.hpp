@@ -1,0 +1,67 @@
+// Model plugins train (or evaluate) one trial's params, one step at a time.
+#pragma once
+
+#include <caviar/export.hpp>
+#include <caviar/plugin_kind.hpp>
+#include <caviar/space.hpp>
+#include <caviar/trial.hpp>
+#include <caviar/value.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace caviar {
+
+/// One trial's training state. Thread: used by one worker thread at a time (not always the
+/// same one). Lifetime: created by model::start, destroyed by the host.
+class CAVIAR_API run {
+public:
+    virtual ~run();
+
+    /// One unit of budget (an epoch); returns the metrics after it. Throwing fails the trial.
+    virtual metrics step() = 0;
+    /// Whether the run has reached its natural end (e.g. its last epoch).
+    virtual bool done() const = 0;
+
+    /// Checkpoints, when the model has them (model::capabilities().checkpoints).
+    virtual void save(std::ostream& out) const;
+    virtual void load(std::istream& in);
+    /// Changes non-architecture params between steps (capabilities().update).
+    virtual void update(const params& p);
+};
+
+struct model_capabilities {
+    bool checkpoints = false;  // run::save / run::load work
+    bool update = false;       // run::update works
+};
+
+/// Thread: start() is called from many worker threads at once and must be thread-safe;
+/// the other methods are called on the main thread before trials run.
+/// Lifetime: built once per study from its options (load shared data here, read-only after).
+class CAVIAR_API model {
+public:
+    using interface = model;
+    static constexpr plugin_kind kind = plugin_kind::model;
+
+    virtual ~model();
+
+    /// Checks the model can train over this space (names, kinds, sizes); throws
+    /// std::invalid_argument with a message for the user.
+    virtual void prepare(const space& s);
+
+    /// A new run of params, seeded for reproducibility.
+    virtual std::unique_ptr<run> start(const params& p, std::uint64_t seed) const = 0;
+
+    /// Steps a full run takes (epochs); 1 for a one-shot function.
+    virtual std::int64_t max_steps() const = 0;
+    /// Metric names reported each step, e.g. {"val_accuracy", "val_loss", "train_loss"}.
+    virtual std::vector<std::string> metric_names() const = 0;
+    virtual model_capabilities capabilities() const { return {}; }
+    /// Params that cannot change mid-run (layer counts, ...).
+    virtual std::vector<std::string> architecture() const { return {}; }
+};
+
+} // namespace caviar

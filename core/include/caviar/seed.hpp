@@ -1,0 +1,25 @@
+// Seeds: trial n of a study gets derive_seed(study_seed, n), whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+namespace caviar {
+
+/// SplitMix64 finaliser: a cheap, well-mixed 64-bit hash.
+constexpr std::uint64_t mix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/// The seed of trial `number` in a study seeded with `study_seed`.
+constexpr std::uint64_t derive_seed(std::uint64_t study_seed, std::uint64_t number) {
+    return mix64(mix64(study_seed) ^ (number * 0xd1b54a32d192ed03ULL + 1));
+}
+
+/// The random engine plugins are given (or build from a seed).
+using rng = std::mt19937_64;
+
+} // namespace caviar

@@ -1,0 +1,68 @@
+// The experiment file, parsed and validated (everything that does not need the plugins).
+#pragma once
+
+#include "config/diagnostic.hpp"
+
+#include <caviar/options.hpp>
+#include <caviar/plugin.hpp>
+#include <caviar/space.hpp>
+#include <caviar/trial.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace caviar {
+
+/// A [sampler], [strategy] or [model] table: which plugin, and its options still unchecked
+/// (they are checked against the plugin's schema once it is loaded: resolve_options).
+struct plugin_ref {
+    std::string table;  // "sampler", "strategy" or "model"
+    std::string name;   // plugin = "..." (empty when path is given)
+    std::filesystem::path path;  // path = "..." made absolute (empty when name is given)
+    source_pos where;   // of the plugin/path key, else of the table, else of the file
+    struct raw_option {
+        option_value value;
+        source_pos where;
+    };
+    std::map<std::string, raw_option, std::less<>> options;  // every other key of the table
+};
+
+struct experiment {
+    std::filesystem::path file;  // absolute path of the experiment file
+    std::string name;            // default: the file's stem
+    std::uint64_t seed = 0;
+    std::int64_t trials = 20;
+    int threads = 0;  // 0 = all cores
+    caviar::objective objective;
+    std::filesystem::path store;  // absolute; default: runs/<name>.db beside the file
+    caviar::space space;
+    plugin_ref sampler;   // default plugin "random"
+    plugin_ref strategy;  // default plugin "batch"
+    plugin_ref model;     // required
+    /// The effective configuration (after --set) as TOML text, kept in the store.
+    std::string text;
+    /// Position of every key by dotted path ("experiment.trials", "space.units",
+    /// "model.epochs"); see at().
+    std::map<std::string, source_pos, std::less<>> positions;
+
+    /// Position of key, else of its nearest parent table, else the file itself.
+    source_pos at(std::string_view key) const;
+};
+
+/// Parses and validates file with --set overrides ("experiment.trials=10"; the value is read as
+/// TOML, or as a string when it is not valid TOML). Unknown keys get a did-you-mean. Every
+/// problem found is appended to errors; the returned experiment is only meaningful when none was.
+experiment load_experiment(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides,
+                           std::vector<diagnostic>& errors);
+
+/// Checks ref's options against the plugin's schema: unknown keys (with did-you-mean), types
+/// (an int is accepted for a float), allowed values, bounds, required options; fills defaults;
+/// makes path options absolute relative to base_dir. Problems are appended to errors.
+options resolve_options(const plugin_info& info, const plugin_ref& ref,
+                        const std::filesystem::path& base_dir, std::vector<diagnostic>& errors);
+
+} // namespace caviar
