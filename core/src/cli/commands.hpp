@@ -1,0 +1,21 @@
+// The subcommands of the `caviar` program. Each takes the arguments after its name and returns
+// the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace caviar::cli {
+
+/// 0 done, 1 study error, 2 usage or config error; 128+N when stopped by signal N.
+enum exit_code : int { ok = 0, study_failed = 1, usage = 2 };
+
+using args = std::vector<std::string>;
+
+int run_command(const args& a);
+int validate_command(const args& a);
+int plugins_command(const args& a);
+int best_command(const args& a);
+int trials_command(const args& a);
+
+} // namespace caviar::cli

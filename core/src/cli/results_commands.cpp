@@ -1,0 +1,128 @@
+// caviar best STORE / caviar trials STORE: read a study back from its store.
+#include "cli/commands.hpp"
+#include "report/trial_table.hpp"
+#include "store/store.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace caviar::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+
+// Parses STORE [--study NAME] plus the command's own options; false after --help.
+bool parse(const args& a, po::options_description& d, po::variables_map& vm) {
+    d.add_options()("help,h", "show this help")(
+        "study", po::value<std::string>(), "the study's name (needed when the store has several)");
+    po::options_description hidden;
+    hidden.add_options()("store", po::value<std::string>());
+    po::options_description all;
+    all.add(d).add(hidden);
+    po::positional_options_description pos;
+    pos.add("store", 1);
+    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+        std::cout << d;
+        return false;
+    }
+    if (!vm.count("store")) throw po::error("missing the STORE file (the experiment's .db)");
+    return true;
+}
+
+// The study named --study, or the only one in the store.
+study_record select_study(store& db, const po::variables_map& vm) {
+    auto all = db.studies();
+    if (vm.count("study")) {
+        auto name = vm["study"].as<std::string>();
+        if (auto s = db.find_study(name)) return *s;
+        std::string names;
+        for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.name;
+        throw po::error("no study \"" + name + "\" in " + db.file().string() +
+                        (names.empty() ? "" : " (it has: " + names + ")"));
+    }
+    if (all.size() == 1) return all.front();
+    if (all.empty()) throw po::error(db.file().string() + " holds no study yet");
+    std::string names;
+    for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.name;
+    throw po::error(db.file().string() + " holds several studies (" + names +
+                    "): choose one with --study NAME");
+}
+
+std::unique_ptr<store> open_store(const po::variables_map& vm) {
+    try {
+        return std::make_unique<store>(vm["store"].as<std::string>(), true);
+    } catch (const store_error& e) {
+        throw po::error(e.what());
+    }
+}
+
+} // namespace
+
+int best_command(const args& a) {
+    po::options_description d(
+        "Usage: caviar best STORE [OPTIONS]\n\n"
+        "Shows the best complete trial of a study: its params and metrics.\n\nOptions");
+    d.add_options()("json", "print the trial as one JSON object");
+    po::variables_map vm;
+    if (!parse(a, d, vm)) return ok;
+    auto db = open_store(vm);
+    study_record s = select_study(*db, vm);
+    auto trials = db->load_trials(s.id);
+    auto best = ranked(trials, s.objective);
+    if (best.empty()) {
+        std::fprintf(stderr, "caviar best: study \"%s\" has no complete trial yet\n", s.name.c_str());
+        return study_failed;
+    }
+    const trial& b = *best.front();
+    if (vm.count("json")) {
+        std::cout << to_json(b).dump(2) << '\n';
+        return ok;
+    }
+    std::printf("study \"%s\": best of %zu trials is #%lld with %s = %s (%s)\n", s.name.c_str(),
+                trials.size(), static_cast<long long>(b.number), s.objective.metric.c_str(),
+                to_string(value{*b.value}).c_str(),
+                s.objective.direction == direction::maximize ? "maximize" : "minimize");
+    std::printf("params:\n");
+    for (const auto& n : param_names(s.space))
+        if (auto it = b.params.find(n); it != b.params.end())
+            std::printf("  %s = %s\n", n.c_str(), to_string(it->second).c_str());
+    std::printf("metrics:\n");
+    for (const auto& [k, v] : b.metrics) std::printf("  %s = %s\n", k.c_str(), to_string(value{v}).c_str());
+    std::printf("seed: %llu\n", static_cast<unsigned long long>(b.seed));
+    return ok;
+}
+
+int trials_command(const args& a) {
+    po::options_description d(
+        "Usage: caviar trials STORE [OPTIONS]\n\n"
+        "Lists every trial of a study in number order.\n\nOptions");
+    d.add_options()("format", po::value<std::string>()->default_value("table"),
+                    "table, json (an array of {number, state, params, value, metrics, seed, "
+                    "error, ...}) or csv");
+    po::variables_map vm;
+    if (!parse(a, d, vm)) return ok;
+    auto format = vm["format"].as<std::string>();
+    if (format != "table" && format != "json" && format != "csv")
+        throw po::error("--format must be table, json or csv, got \"" + format + "\"");
+    auto db = open_store(vm);
+    study_record s = select_study(*db, vm);
+    auto trials = db->load_trials(s.id);
+    auto names = param_names(s.space);
+    if (format == "json") {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& t : trials) out.push_back(to_json(t));
+        std::cout << out.dump(2) << '\n';
+    } else if (format == "csv") {
+        write_csv(std::cout, trials, names);
+    } else {
+        std::cout << trials_table(trials, names);
+    }
+    return ok;
+}
+
+} // namespace caviar::cli

@@ -1,0 +1,165 @@
+// caviar run FILE / caviar validate FILE
+#include "cli/commands.hpp"
+#include "cli/experiment_loading.hpp"
+#include "cli/signals.hpp"
+#include "report/trial_table.hpp"
+#include "run/executor.hpp"
+#include "run/progress.hpp"
+#include "run/study_runner.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace caviar::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::string toml_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + '"';
+}
+
+void print_summary(const run_result& r, const experiment& e) {
+    std::int64_t counts[6] = {};
+    for (const auto& t : r.trials) ++counts[static_cast<int>(t.state)];
+    std::int64_t complete = counts[static_cast<int>(trial_state::complete)];
+    std::int64_t failed = counts[static_cast<int>(trial_state::failed)];
+    std::int64_t pruned = counts[static_cast<int>(trial_state::pruned)];
+    std::printf("\nstudy \"%s\" (%s): %lld of %lld trials finished: %lld complete", e.name.c_str(),
+                e.store.c_str(), static_cast<long long>(complete + failed + pruned),
+                static_cast<long long>(e.trials), static_cast<long long>(complete));
+    if (pruned) std::printf(", %lld pruned", static_cast<long long>(pruned));
+    if (failed) std::printf(", %lld failed", static_cast<long long>(failed));
+    std::printf("; this run took %s on %d thread%s\n", format_duration(r.seconds).c_str(),
+                r.workers, r.workers == 1 ? "" : "s");
+    auto best = ranked(r.trials, e.objective);
+    if (best.empty()) return;
+    std::vector<std::string> names;
+    for (const auto& d : e.space) names.push_back(d.name());
+    std::printf("\nbest trials (%s, %s):\n%s", e.objective.metric.c_str(),
+                e.objective.direction == direction::maximize ? "maximize" : "minimize",
+                ranking_table(r.trials, e.objective, names, 10).c_str());
+    const trial& b = *best.front();
+    std::printf("\nbest params (trial #%lld, %s = %s):\n", static_cast<long long>(b.number),
+                e.objective.metric.c_str(), to_string(value{*b.value}).c_str());
+    std::size_t width = 0;
+    for (const auto& n : names) width = std::max(width, n.size());
+    for (const auto& n : names)
+        if (auto it = b.params.find(n); it != b.params.end())
+            std::printf("  %-*s = %s\n", static_cast<int>(width), n.c_str(),
+                        to_string(it->second).c_str());
+}
+
+} // namespace
+
+int run_command(const args& a) {
+    po::options_description d(
+        "Usage: caviar run FILE [OPTIONS]\n\n"
+        "Runs the experiment in FILE (TOML) on all cores, keeping every trial in its store. If\n"
+        "the store already holds a study of the same name, it is resumed up to its trial budget:\n"
+        "finished trials are kept, interrupted ones run again. Ctrl-C stops cleanly.\n\nOptions");
+    d.add_options()("help,h", "show this help")(
+        "threads", po::value<int>(), "worker threads (0 = all cores); overrides [experiment] threads")(
+        "trials", po::value<long long>(), "trial budget; overrides [experiment] trials")(
+        "store", po::value<std::string>(), "SQLite store file; overrides [experiment] store")(
+        "quiet,q", "no live progress, only the final summary");
+    add_override_options(d);
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>());
+    po::options_description all;
+    all.add(d).add(hidden);
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+        std::cout << d << "\nExample: caviar run examples/quickstart.toml --set model.epochs=5\n";
+        return ok;
+    }
+    if (!vm.count("file")) throw po::error("missing the experiment FILE");
+
+    std::vector<std::string> overrides;
+    if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+    if (vm.count("threads"))
+        overrides.push_back("experiment.threads=" + std::to_string(vm["threads"].as<int>()));
+    if (vm.count("trials"))
+        overrides.push_back("experiment.trials=" + std::to_string(vm["trials"].as<long long>()));
+    if (vm.count("store"))
+        overrides.push_back("experiment.store=" +
+                            toml_string(std::filesystem::absolute(vm["store"].as<std::string>())));
+
+    auto setup = load_study(vm["file"].as<std::string>(), overrides);
+    if (!setup) return usage;
+
+    install_stop_handlers();
+    run_options opts;
+    opts.progress = vm.count("quiet") ? nullptr : stderr;
+    opts.interactive = isatty(fileno(stderr)) != 0;
+    opts.stop_flag = &stop_signal;
+    run_result r;
+    try {
+        r = run_study(*setup, opts);
+    } catch (const study_mismatch& e) {
+        std::fprintf(stderr, "caviar run: error: %s\n", e.what());
+        return usage;
+    }
+    print_summary(r, setup->exp);
+    if (r.error) {
+        std::fprintf(stderr, "caviar run: the study failed: %s\n", r.error->c_str());
+        return study_failed;
+    }
+    if (r.interrupted) {
+        std::fprintf(stderr, "caviar run: stopped; run the same command again to resume\n");
+        return 128 + stop_signal.load();
+    }
+    return ok;
+}
+
+int validate_command(const args& a) {
+    po::options_description d(
+        "Usage: caviar validate FILE [OPTIONS]\n\n"
+        "Checks FILE and every plugin's options, as `caviar run` would before its first trial,\n"
+        "and prints all errors as FILE:LINE:COL: error: ... Nothing runs, no store is written.\n\n"
+        "Options");
+    d.add_options()("help,h", "show this help");
+    add_override_options(d);
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>());
+    po::options_description all;
+    all.add(d).add(hidden);
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+        std::cout << d;
+        return ok;
+    }
+    if (!vm.count("file")) throw po::error("missing the experiment FILE");
+    std::vector<std::string> overrides;
+    if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+    auto setup = load_study(vm["file"].as<std::string>(), overrides);
+    if (!setup) return usage;
+    const experiment& e = setup->exp;
+    std::printf("%s: ok: study \"%s\", %zu dimensions, %lld trials on %d threads, sampler %s, "
+                "strategy %s, model %s, objective %s (%s), store %s\n",
+                vm["file"].as<std::string>().c_str(), e.name.c_str(), e.space.size(),
+                static_cast<long long>(e.trials), worker_count(e.threads),
+                setup->sampler_plugin.info.name.c_str(), setup->strategy_plugin.info.name.c_str(),
+                setup->model_plugin.info.name.c_str(), e.objective.metric.c_str(),
+                e.objective.direction == direction::maximize ? "maximize" : "minimize",
+                e.store.c_str());
+    return ok;
+}
+
+} // namespace caviar::cli

@@ -1,0 +1,166 @@
+#include "report/trial_table.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+namespace caviar {
+
+namespace {
+
+std::string cell(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string cell(const value& v) {
+    if (const auto* d = std::get_if<double>(&v)) return cell(*d);
+    return to_string(v);
+}
+
+// Renders rows with columns padded to their widest cell; numbers right-aligned.
+std::string align(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], r[i].size());
+        }
+    std::string out;
+    for (const auto& r : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            bool numeric = !r[i].empty() && (std::isdigit(static_cast<unsigned char>(r[i][0])) ||
+                                             r[i][0] == '-' || r[i][0] == '#');
+            std::string pad(width[i] - r[i].size(), ' ');
+            line += (i ? "  " : "") + (numeric ? pad + r[i] : r[i] + pad);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + '\n';
+    }
+    return out;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + '"';
+}
+
+nlohmann::json json_value(const value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    return std::get<std::string>(v);
+}
+
+} // namespace
+
+std::vector<const trial*> ranked(const std::vector<trial>& trials, const objective& obj) {
+    std::vector<const trial*> out;
+    for (const auto& t : trials)
+        if (t.state == trial_state::complete && t.value) out.push_back(&t);
+    std::stable_sort(out.begin(), out.end(), [&](const trial* a, const trial* b) {
+        return obj.better(*a->value, *b->value);
+    });
+    return out;
+}
+
+std::vector<std::string> param_names(const std::string& space_description) {
+    std::vector<std::string> names;
+    std::istringstream in(space_description);
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) names.push_back(line.substr(0, line.find(' ')));
+    return names;
+}
+
+std::string ranking_table(const std::vector<trial>& trials, const objective& obj,
+                          const std::vector<std::string>& names, std::size_t top) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head = {"rank", "trial", obj.metric};
+    head.insert(head.end(), names.begin(), names.end());
+    rows.push_back(head);
+    auto best = ranked(trials, obj);
+    for (std::size_t i = 0; i < best.size() && i < top; ++i) {
+        const trial& t = *best[i];
+        std::vector<std::string> r = {std::to_string(i + 1), "#" + std::to_string(t.number),
+                                      cell(*t.value)};
+        for (const auto& n : names) {
+            auto it = t.params.find(n);
+            r.push_back(it == t.params.end() ? "-" : cell(it->second));
+        }
+        rows.push_back(std::move(r));
+    }
+    return align(rows);
+}
+
+std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head = {"trial", "state", "value", "steps"};
+    head.insert(head.end(), names.begin(), names.end());
+    head.push_back("error");
+    rows.push_back(head);
+    for (const auto& t : trials) {
+        std::vector<std::string> r = {std::to_string(t.number), to_string(t.state),
+                                      t.value ? cell(*t.value) : "-", std::to_string(t.steps)};
+        for (const auto& n : names) {
+            auto it = t.params.find(n);
+            r.push_back(it == t.params.end() ? "-" : cell(it->second));
+        }
+        std::string err = t.error;
+        std::replace(err.begin(), err.end(), '\n', ' ');
+        if (err.size() > 60) err = err.substr(0, 57) + "...";
+        r.push_back(err);
+        rows.push_back(std::move(r));
+    }
+    return align(rows);
+}
+
+nlohmann::json to_json(const trial& t) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& [k, v] : t.params) params[k] = json_value(v);
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, v] : t.metrics) metrics[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    return {{"number", t.number},
+            {"state", to_string(t.state)},
+            {"params", params},
+            {"value", t.value ? nlohmann::json(*t.value) : nlohmann::json(nullptr)},
+            {"metrics", metrics},
+            {"seed", t.seed},
+            {"error", t.error},
+            {"steps", t.steps},
+            {"origin", t.origin},
+            {"started_at", t.started_at},
+            {"finished_at", t.finished_at}};
+}
+
+void write_csv(std::ostream& out, const std::vector<trial>& trials,
+               const std::vector<std::string>& names) {
+    std::set<std::string> metric_names;
+    for (const auto& t : trials)
+        for (const auto& [k, v] : t.metrics) metric_names.insert(k);
+    out << "number,state,value";
+    for (const auto& n : names) out << ',' << csv_field("params." + n);
+    for (const auto& m : metric_names) out << ',' << csv_field("metrics." + m);
+    out << ",seed,steps,origin,error\n";
+    for (const auto& t : trials) {
+        out << t.number << ',' << to_string(t.state) << ',' << (t.value ? to_string(value{*t.value}) : "");
+        for (const auto& n : names) {
+            auto it = t.params.find(n);
+            out << ',' << (it == t.params.end() ? "" : csv_field(to_string(it->second)));
+        }
+        for (const auto& m : metric_names) {
+            auto it = t.metrics.find(m);
+            out << ',' << (it == t.metrics.end() ? "" : to_string(value{it->second}));
+        }
+        out << ',' << t.seed << ',' << t.steps << ',' << csv_field(t.origin) << ','
+            << csv_field(t.error) << '\n';
+    }
+}
+
+} // namespace caviar

@@ -1,0 +1,35 @@
+// Trials as text for people (aligned tables) and for tools (JSON, CSV).
+#pragma once
+
+#include <caviar/trial.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace caviar {
+
+/// Complete trials with a value, best first (ties: lower number first).
+std::vector<const trial*> ranked(const std::vector<trial>& trials, const objective& obj);
+
+/// Parameter names in space order, read from space::describe() text (one dimension a line).
+std::vector<std::string> param_names(const std::string& space_description);
+
+/// An aligned table: rank, trial, value, then one column per param; at most `top` rows.
+std::string ranking_table(const std::vector<trial>& trials, const objective& obj,
+                          const std::vector<std::string>& names, std::size_t top);
+
+/// Every trial in number order: trial, state, value, steps, params, then error.
+std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names);
+
+/// {"number", "state", "params": {...}, "value", "metrics": {...}, "seed", "error", ...}
+nlohmann::json to_json(const trial& t);
+
+/// Header "number,state,value,<params>,<metrics>,seed,steps,origin,error"; params and metrics
+/// columns are prefixed "params." and "metrics."; RFC 4180 quoting.
+void write_csv(std::ostream& out, const std::vector<trial>& trials,
+               const std::vector<std::string>& names);
+
+} // namespace caviar

@@ -1,0 +1,131 @@
+#include "run/study_runner.hpp"
+
+#include "run/coordinator.hpp"
+#include "run/executor.hpp"
+#include "run/progress.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace caviar {
+
+namespace {
+
+// Opens the named study, or creates it; refuses one whose space or seed differ from the file's.
+study_record open_study(store& db, const study_setup& s) {
+    const experiment& e = s.exp;
+    auto how_to_start_new = "; to start a new study, give it another name (--set experiment.name=" +
+                            e.name + "-2) or use another store (--store PATH)";
+    if (auto found = db.find_study(e.name)) {
+        if (found->space_hash != e.space.hash())
+            throw study_mismatch("study \"" + e.name + "\" in " + db.file().string() +
+                                 " was created with a different [space]:\n" + found->space +
+                                 "the file now says:\n" + e.space.describe() +
+                                 "resuming it would mix trials of two spaces" + how_to_start_new);
+        if (found->seed != e.seed)
+            throw study_mismatch("study \"" + e.name + "\" in " + db.file().string() +
+                                 " was created with seed " + std::to_string(found->seed) +
+                                 ", the file now says " + std::to_string(e.seed) +
+                                 how_to_start_new);
+        if (found->budget != e.trials) {
+            db.set_budget(found->id, e.trials);
+            found->budget = e.trials;
+        }
+        return *found;
+    }
+    study_record r;
+    r.name = e.name;
+    r.seed = e.seed;
+    r.budget = e.trials;
+    r.objective = e.objective;
+    r.space_hash = e.space.hash();
+    r.space = e.space.describe();
+    r.config = e.text;
+    r.sampler = s.sampler_plugin.info.name;
+    r.strategy = s.strategy_plugin.info.name;
+    r.model = s.model_plugin.info.name;
+    return db.create_study(std::move(r));
+}
+
+} // namespace
+
+run_result run_study(study_setup& setup, const run_options& opts) {
+    const experiment& e = setup.exp;
+    store db(e.store);
+    run_result result;
+    result.study = open_study(db, setup);
+    result.requeued = db.requeue_unfinished(result.study.id);
+    std::vector<trial> trials = db.load_trials(result.study.id);
+    for (const auto& t : trials)
+        if (is_finished(t.state)) ++result.finished_before;
+
+    coordinator_config cfg{.study_id = result.study.id,
+                           .seed = e.seed,
+                           .budget = e.trials,
+                           .max_steps = setup.model->max_steps(),
+                           .objective = e.objective,
+                           .space = e.space,
+                           .sampler_name = setup.sampler_plugin.info.name};
+    coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials));
+
+    std::optional<progress_printer> printer;
+    if (opts.progress) {
+        printer.emplace(opts.progress, opts.interactive, e.objective, result.finished_before);
+        coord.on_change([&](const study_progress& p) { printer->update(p); });
+        if (result.finished_before > 0 || result.requeued > 0)
+            printer->message("resuming study \"" + e.name + "\": " +
+                             std::to_string(result.finished_before) + " trials finished earlier" +
+                             (result.requeued ? ", " + std::to_string(result.requeued) +
+                                                    " interrupted ones run again"
+                                              : std::string()));
+    }
+
+    // A watcher turns the asynchronous stop flag into a clean stop, and ticks the clock.
+    std::mutex watch_mutex;
+    std::condition_variable watch_cv;
+    bool over = false;
+    std::thread watcher([&] {
+        std::unique_lock lock(watch_mutex);
+        bool announced = false;
+        while (!over) {
+            watch_cv.wait_for(lock, std::chrono::milliseconds(100));
+            if (opts.stop_flag && opts.stop_flag->load() != 0 && !announced) {
+                announced = true;
+                coord.request_stop();
+                if (printer)
+                    printer->message(
+                        "stopping: running trials end at their next step and will run again "
+                        "on resume (press Ctrl-C again to quit at once)");
+            }
+            if (printer) printer->tick();
+        }
+    });
+
+    auto start = std::chrono::steady_clock::now();
+    result.workers = worker_count(e.threads);
+    execute(coord, *setup.model, setup.model_plugin.info.name, e.threads);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    {
+        std::lock_guard lock(watch_mutex);
+        over = true;
+    }
+    watch_cv.notify_all();
+    watcher.join();
+    if (printer) printer->finish();
+
+    result.interrupted = coord.stop_requested();
+    result.error = coord.fatal_error();
+    result.trials = coord.snapshot();
+    auto p = coord.progress();
+    if (!result.error && !result.interrupted && p.complete == 0 && p.failed > 0) {
+        std::string last;
+        for (const auto& t : result.trials)
+            if (t.state == trial_state::failed) last = t.error;
+        result.error = "every trial failed; the last error: " + last;
+    }
+    return result;
+}
+
+} // namespace caviar

@@ -1,0 +1,46 @@
+// One `caviar run`: open (or resume) the study in its store, run trials until the budget is
+// spent, a stop is requested or the study fails, and hand back what happened.
+#pragma once
+
+#include "run/study_setup.hpp"
+#include "store/store.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace caviar {
+
+/// The experiment does not match the study already in the store (changed space or seed).
+class study_mismatch : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct run_options {
+    /// Progress goes here (nullptr: none).
+    std::FILE* progress = stderr;
+    /// Redraw progress in place (a terminal) rather than printing lines.
+    bool interactive = false;
+    /// Set asynchronously (e.g. by a signal handler) to ask for a clean stop.
+    const std::atomic<int>* stop_flag = nullptr;
+};
+
+struct run_result {
+    study_record study;
+    std::vector<trial> trials;  // every trial, in number order
+    std::int64_t finished_before = 0;  // finished in earlier runs (resume)
+    std::int64_t requeued = 0;         // unfinished trials of earlier runs run again
+    int workers = 0;
+    double seconds = 0;
+    bool interrupted = false;
+    std::optional<std::string> error;  // the study failed (exit 1)
+};
+
+/// Throws study_mismatch, store_error.
+run_result run_study(study_setup& setup, const run_options& opts);
+
+} // namespace caviar
