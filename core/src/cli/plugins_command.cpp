@@ -73,7 +73,10 @@ int plugins_command(const args& a) {
     bool first = true;
     for (const auto& p : found) {
         if (first || p.info.kind != current) {
-            std::printf("%s%ss:\n", first ? "" : "\n", to_string(p.info.kind));
+            const char* heading = p.info.kind == plugin_kind::sampler    ? "samplers"
+                                  : p.info.kind == plugin_kind::strategy ? "strategies"
+                                                                         : "models";
+            std::printf("%s%s:\n", first ? "" : "\n", heading);
             current = p.info.kind;
             first = false;
         }
