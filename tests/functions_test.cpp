@@ -1,0 +1,259 @@
+// The functions model plugin: benchmark minima, regret, dimension checks, one-step runs.
+#define BOOST_TEST_MODULE functions
+#include <boost/test/unit_test.hpp>
+
+#include <caviar/caviar.hpp>
+#include <plugin/registry.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <numbers>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using caviar::dimension;
+using std::numbers::pi;
+
+std::shared_ptr<caviar::model> functions_model(const std::string& function, double noise = 0) {
+    caviar::options o;
+    o.set("function", function);
+    o.set("noise", noise);
+    return caviar::registry::create<caviar::model>(
+        caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so"),
+        o);
+}
+
+// A space x0..x{d-1} over [low, high].
+caviar::space box(std::size_t d, double low, double high) {
+    caviar::space sp;
+    for (std::size_t i = 0; i < d; ++i) sp.add(dimension::real("x" + std::to_string(i), low, high));
+    return sp;
+}
+
+caviar::params point(const std::vector<double>& x) {
+    caviar::params p;
+    for (std::size_t i = 0; i < x.size(); ++i) p.emplace("x" + std::to_string(i), x[i]);
+    return p;
+}
+
+caviar::metrics evaluate(const caviar::model& m, const caviar::params& p, std::uint64_t seed = 1) {
+    return m.start(p, seed)->step();
+}
+
+struct minimiser {
+    std::string function;
+    std::vector<double> x;
+    double minimum;
+};
+
+const double st = -2.903534027771178;  // Styblinski-Tang's minimiser, in every coordinate
+
+const std::vector<minimiser> minimisers = {
+    {"sphere", {0, 0, 0}, 0},
+    {"sphere", {0}, 0},
+    {"rosenbrock", {1, 1}, 0},
+    {"rosenbrock", {1, 1, 1, 1, 1}, 0},
+    {"ackley", {0, 0}, 0},
+    {"ackley", {0, 0, 0, 0, 0, 0, 0}, 0},
+    {"styblinski_tang", {st}, -39.16616570377142},
+    {"styblinski_tang", {st, st, st}, -39.16616570377142 * 3},
+    {"rastrigin", {0, 0, 0, 0}, 0},
+    {"branin", {-pi, 12.275}, 0.397887357729738},
+    {"branin", {pi, 2.275}, 0.397887357729738},
+    {"branin", {3 * pi, 2.475}, 0.397887357729738},
+    {"hartmann3", {0.11461433862565329, 0.5556488499691729, 0.8525469534575985}, -3.86278214782076},
+    {"hartmann3", {0.114614, 0.555649, 0.852547}, -3.86278214782076},
+    {"hartmann6",
+     {0.20168951102809612, 0.15001069182041618, 0.47687397414414184, 0.2753324304888227,
+      0.3116516166098658, 0.6573005340671184},
+     -3.32236801141551},
+    {"hartmann6", {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}, -3.32236801141551},
+    {"goldstein_price", {0, -1}, 3},
+};
+
+// Each function over its usual domain, and its minimum there.
+struct domain {
+    std::string function;
+    std::size_t d;
+    std::vector<std::pair<double, double>> bounds;  // one per coordinate, or one for all
+    double minimum;
+};
+
+const std::vector<domain> domains = {
+    {"sphere", 4, {{-5, 5}}, 0},
+    {"rosenbrock", 3, {{-2, 2}}, 0},
+    {"ackley", 3, {{-32, 32}}, 0},
+    {"styblinski_tang", 4, {{-5, 5}}, -39.16616570377142 * 4},
+    {"rastrigin", 3, {{-5.12, 5.12}}, 0},
+    {"branin", 2, {{-5, 10}, {0, 15}}, 0.397887357729738},
+    {"hartmann3", 3, {{0, 1}}, -3.86278214782076},
+    {"hartmann6", 6, {{0, 1}}, -3.32236801141551},
+    {"goldstein_price", 2, {{-2, 2}}, 3},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(functions)
+
+BOOST_AUTO_TEST_CASE(reaches_each_minimum_at_its_minimisers) {
+    for (const auto& m : minimisers) {
+        auto model = functions_model(m.function);
+        model->prepare(box(m.x.size(), -100, 100));
+        auto r = evaluate(*model, point(m.x));
+        BOOST_TEST(std::abs(r.at("value") - m.minimum) < 1e-6,
+                   m.function << " at its minimiser is " << r.at("value") << ", not " << m.minimum);
+        BOOST_TEST(r.at("regret") < 1e-6, m.function << " regret " << r.at("regret"));
+        BOOST_TEST(r.at("regret") >= 0.0);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(never_goes_below_the_minimum) {
+    caviar::rng r(11);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (const auto& dom : domains) {
+        auto model = functions_model(dom.function);
+        model->prepare(box(dom.d, -100, 100));
+        for (int i = 0; i < 2000; ++i) {
+            std::vector<double> x(dom.d);
+            for (std::size_t j = 0; j < dom.d; ++j) {
+                auto [lo, hi] = dom.bounds[std::min(j, dom.bounds.size() - 1)];
+                x[j] = lo + (hi - lo) * unit(r);
+            }
+            auto m = evaluate(*model, point(x));
+            BOOST_TEST_REQUIRE(m.at("regret") >= 0.0, dom.function);
+            BOOST_TEST_REQUIRE(m.at("value") >= dom.minimum - 1e-9,
+                               dom.function << " below its minimum");
+            // Away from the minimum, regret is exactly value - minimum.
+            BOOST_TEST_REQUIRE(std::abs(m.at("value") - m.at("regret") - dom.minimum) <
+                               1e-9 * std::max(1.0, std::abs(m.at("value"))));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(refuses_the_wrong_number_of_numeric_dimensions) {
+    auto message = [](const std::string& function, const caviar::space& sp) -> std::string {
+        try {
+            functions_model(function)->prepare(sp);
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    caviar::space xyz(
+        {dimension::real("x", 0, 1), dimension::real("y", 0, 1), dimension::integer("z", 0, 3)});
+    BOOST_TEST(message("branin", xyz) ==
+               "function \"branin\" takes exactly 2 numeric dimensions, the space has 3 (x, y, z)");
+    BOOST_TEST(
+        message("hartmann6", xyz) ==
+        "function \"hartmann6\" takes exactly 6 numeric dimensions, the space has 3 (x, y, z)");
+    BOOST_TEST(message("rosenbrock", caviar::space({dimension::real("x", 0, 1)})) ==
+               "function \"rosenbrock\" takes at least 2 numeric dimensions, the space has 1 (x)");
+    caviar::space only_choices({dimension::categorical("c", {std::string("a")})});
+    BOOST_TEST(message("sphere", only_choices) ==
+               "function \"sphere\" takes at least 1 numeric dimension, the space has 0");
+    BOOST_TEST(message("goldstein_price", caviar::space()) ==
+               "function \"goldstein_price\" takes exactly 2 numeric dimensions, the space has 0");
+    BOOST_TEST(message("sphere", xyz) == "(accepted)");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_categorical_dimensions_and_follows_space_order) {
+    // Goldstein-Price is not symmetric: (0, -1) is its minimum, (-1, 0) is not. The coordinates
+    // come in space order (zz, aa), not in the params' name order.
+    caviar::space sp({dimension::categorical("act", {std::string("relu"), std::string("tanh")}),
+                      dimension::real("zz", -2, 2),
+                      dimension::categorical("opt", {std::string("sgd")}),
+                      dimension::real("aa", -2, 2)});
+    auto model = functions_model("goldstein_price");
+    BOOST_CHECK_NO_THROW(model->prepare(sp));
+    caviar::params p{
+        {"act", std::string("tanh")}, {"zz", 0.0}, {"opt", std::string("sgd")}, {"aa", -1.0}};
+    BOOST_TEST(std::abs(evaluate(*model, p).at("value") - 3) < 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(takes_int_dimensions_as_coordinates) {
+    caviar::space sp({dimension::integer("a", -5, 5), dimension::real("b", -5, 5)});
+    auto model = functions_model("sphere");
+    model->prepare(sp);
+    BOOST_TEST(evaluate(*model, {{"a", std::int64_t{3}}, {"b", 4.0}}).at("value") == 25.0);
+}
+
+BOOST_AUTO_TEST_CASE(is_done_after_one_step) {
+    auto model = functions_model("branin");
+    BOOST_TEST(model->max_steps() == 1);
+    BOOST_TEST(model->metric_names() == (std::vector<std::string>{"value", "regret"}),
+               boost::test_tools::per_element());
+    model->prepare(box(2, -5, 15));
+    auto run = model->start(point({1, 2}), 3);
+    BOOST_TEST(!run->done());
+    auto m = run->step();
+    BOOST_TEST(run->done());
+    BOOST_TEST(m.size() == 2u);
+    BOOST_TEST(m.count("value") == 1u);
+    BOOST_TEST(m.count("regret") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(adds_noise_seeded_by_the_trial) {
+    auto noisy = functions_model("sphere", 0.5);
+    auto exact = functions_model("sphere");
+    noisy->prepare(box(2, -5, 5));
+    exact->prepare(box(2, -5, 5));
+    auto p = point({1, 2});
+    auto a = evaluate(*noisy, p, 42), b = evaluate(*noisy, p, 42), c = evaluate(*noisy, p, 43);
+    BOOST_TEST(a.at("value") == b.at("value"));
+    BOOST_TEST(a.at("value") != c.at("value"));
+    BOOST_TEST(a.at("value") != 5.0);
+    BOOST_TEST(a.at("regret") == 5.0);  // regret is measured without the noise
+    BOOST_TEST(evaluate(*exact, p, 42).at("value") == 5.0);
+
+    // The noise has about the standard deviation asked for.
+    double sum = 0, sum2 = 0;
+    constexpr int n = 4000;
+    for (int seed = 0; seed < n; ++seed) {
+        double e = evaluate(*noisy, p, caviar::derive_seed(1, static_cast<std::uint64_t>(seed)))
+                       .at("value") -
+                   5;
+        sum += e;
+        sum2 += e * e;
+    }
+    BOOST_TEST(std::abs(sum / n) < 0.05);
+    BOOST_TEST(std::abs(std::sqrt(sum2 / n) - 0.5) < 0.05);
+}
+
+BOOST_AUTO_TEST_CASE(starts_runs_from_many_threads) {
+    auto model = functions_model("rastrigin");
+    model->prepare(box(3, -5, 5));
+    std::vector<std::vector<double>> results(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < results.size(); ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 500; ++i)
+                results[t].push_back(evaluate(*model, point({0.01 * i, 1, -1})).at("value"));
+        });
+    for (auto& th : threads) th.join();
+    for (std::size_t t = 1; t < results.size(); ++t)
+        BOOST_TEST(results[t] == results[0], boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(publishes_its_functions_as_allowed_values) {
+    auto p =
+        caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so");
+    BOOST_TEST(p.info.name == "functions");
+    BOOST_REQUIRE(!p.info.options.empty());
+    const auto& function = p.info.options.front();
+    BOOST_TEST(function.name == "function");
+    BOOST_TEST(!function.default_value.has_value());  // required
+    BOOST_TEST(
+        function.allowed == (std::vector<std::string>{"sphere", "rosenbrock", "ackley",
+                                                      "styblinski_tang", "rastrigin", "branin",
+                                                      "hartmann3", "hartmann6", "goldstein_price"}),
+        boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
