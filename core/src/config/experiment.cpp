@@ -1,0 +1,258 @@
+#include "config/experiment.hpp"
+
+#include "config/overrides.hpp"
+#include "config/plugin_ref_reader.hpp"
+#include "config/space_reader.hpp"
+#include "config/toml_reader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+namespace caviar {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> top_tables = {"experiment", "space", "sampler", "strategy", "model"};
+const std::vector<std::string> experiment_keys = {"name",    "seed",      "trials",
+                                                  "threads", "objective", "store"};
+const std::vector<std::string> objective_keys = {"metric", "direction"};
+const std::vector<std::string> directions = {"minimize", "maximize"};
+constexpr const char* objective_example =
+    "objective = { metric = \"val_loss\", direction = \"minimize\" }";
+
+// A key of a table with its position; null node when absent.
+struct found {
+    const toml::node* node = nullptr;
+    source_pos where;
+};
+
+found find(const toml::table* t, std::string_view key, const source_pos& fallback,
+           const toml_reader& r) {
+    if (t)
+        for (const auto& [k, n] : *t)
+            if (k.str() == key) return {&n, r.pos(k, n, fallback)};
+    return {nullptr, fallback};
+}
+
+// Every key's position by dotted path, for messages that come later (plugin options, metrics).
+void record_positions(const toml::table& t, const std::string& prefix, const source_pos& parent,
+                      const toml_reader& r, std::map<std::string, source_pos, std::less<>>& out) {
+    for (const auto& [k, n] : t) {
+        std::string path = (prefix.empty() ? "" : prefix + ".") + std::string(k.str());
+        source_pos p = r.pos(k, n, parent);
+        out[path] = p;
+        if (const auto* sub = n.as_table()) record_positions(*sub, path, p, r, out);
+    }
+}
+
+class experiment_reader {
+public:
+    experiment_reader(const toml::table* t, source_pos where, toml_reader& r)
+        : t_(t), where_(std::move(where)), r_(r) {}
+
+    void read(experiment& ex) {
+        if (t_) r_.check_keys(*t_, experiment_keys, "[experiment] ", where_);
+        if (auto n = find(t_, "name", where_, r_); n.node) {
+            if (const auto* s = n.node->as_string(); s && !s->get().empty())
+                ex.name = s->get();
+            else
+                error(*n.node, n.where,
+                      "name must be a non-empty string, got " + describe(*n.node));
+        }
+        if (auto v = integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
+            ex.seed = static_cast<std::uint64_t>(*v);
+        if (auto v = integer("trials", 1, std::numeric_limits<std::int64_t>::max())) ex.trials = *v;
+        if (auto v = integer("threads", 0, std::numeric_limits<int>::max()))
+            ex.threads = static_cast<int>(*v);
+        read_objective(ex.objective);
+        if (auto n = find(t_, "store", where_, r_); n.node) {
+            if (const auto* s = n.node->as_string(); s && !s->get().empty())
+                ex.store = s->get();
+            else
+                error(*n.node, n.where,
+                      "store must be a non-empty string (a file path), got " + describe(*n.node));
+        }
+    }
+
+private:
+    void error(const toml::node& n, const source_pos& key_pos, const std::string& message) {
+        r_.error(r_.pos(n, key_pos), "[experiment] " + message);
+    }
+
+    std::optional<std::int64_t> integer(const char* key, std::int64_t min, std::int64_t max) {
+        auto n = find(t_, key, where_, r_);
+        if (!n.node) return std::nullopt;
+        if (const auto* i = n.node->as_integer(); i && i->get() >= min && i->get() <= max)
+            return i->get();
+        std::string rule = "an integer >= " + std::to_string(min);
+        if (max < std::numeric_limits<std::int64_t>::max())
+            rule += " and <= " + std::to_string(max);
+        error(*n.node, n.where,
+              std::string(key) + " must be " + rule + ", got " + describe(*n.node));
+        return std::nullopt;
+    }
+
+    void read_objective(objective& o) {
+        auto n = find(t_, "objective", where_, r_);
+        if (!n.node) {
+            r_.error(where_,
+                     std::string("[experiment] objective is required, e.g. ") + objective_example);
+            return;
+        }
+        const auto* t = n.node->as_table();
+        if (!t) {
+            error(*n.node, n.where,
+                  "objective must be a table such as { metric = \"val_loss\", direction = "
+                  "\"minimize\" }, got " +
+                      describe(*n.node));
+            return;
+        }
+        r_.check_keys(*t, objective_keys, "[experiment] objective: ", n.where);
+        auto metric = find(t, "metric", n.where, r_);
+        if (!metric.node)
+            r_.error(n.where, "[experiment] objective needs metric = \"NAME\", e.g. " +
+                                  std::string(objective_example));
+        else if (const auto* s = metric.node->as_string(); s && !s->get().empty())
+            o.metric = s->get();
+        else
+            error(*metric.node, metric.where,
+                  "objective metric must be a non-empty string, got " + describe(*metric.node));
+        auto dir = find(t, "direction", n.where, r_);
+        if (!dir.node) return;
+        const auto* s = dir.node->as_string();
+        if (s && s->get() == "minimize")
+            o.direction = direction::minimize;
+        else if (s && s->get() == "maximize")
+            o.direction = direction::maximize;
+        else
+            error(*dir.node, dir.where,
+                  "objective direction must be " + quoted_list(directions) + ", got " +
+                      describe(*dir.node) + (s ? did_you_mean(s->get(), directions) : ""));
+    }
+
+    const toml::table* t_;
+    source_pos where_;
+    toml_reader& r_;
+};
+
+void check_top_level(const toml::table& root, toml_reader& r) {
+    for (const auto& [k, n] : root) {
+        const std::string name(k.str());
+        if (std::find(top_tables.begin(), top_tables.end(), name) != top_tables.end()) continue;
+        source_pos p = r.pos(k, n, r.file_pos());
+        if (n.is_table()) {
+            std::string near = nearest(name, top_tables);
+            r.error(p, "unknown table [" + name + "]" +
+                           (near.empty() ? "" : " (did you mean [" + near + "]?)"));
+        } else {
+            r.error(p, "unknown top-level key \"" + name + "\"" + did_you_mean(name, top_tables) +
+                           "; settings belong in [experiment], [space], [sampler], [strategy] "
+                           "or [model]");
+        }
+    }
+}
+
+std::optional<std::string> read_text(const fs::path& file, std::string& problem) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        problem = "experiment file not found";
+        return std::nullopt;
+    }
+    if (fs::is_directory(file, ec)) {
+        problem = "is a directory, not an experiment file";
+        return std::nullopt;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    if (!(in && text << in.rdbuf())) {
+        problem = "cannot read the experiment file";
+        return std::nullopt;
+    }
+    return text.str();
+}
+
+// File order for the user: the file's own positions first, then the file-wide ones, then --set.
+void sort_in_file_order(std::vector<diagnostic>::iterator first,
+                        std::vector<diagnostic>::iterator last, const std::string& file) {
+    auto rank = [&](const diagnostic& d) {
+        int group = d.where.file != file ? 2 : d.where.line == 0 ? 1 : 0;
+        return std::tuple{group, d.where.line, d.where.column};
+    };
+    std::stable_sort(first, last,
+                     [&](const diagnostic& a, const diagnostic& b) { return rank(a) < rank(b); });
+}
+
+}  // namespace
+
+source_pos experiment::at(std::string_view key) const {
+    for (std::string_view k = key; !k.empty();) {
+        if (auto it = positions.find(k); it != positions.end()) return it->second;
+        auto dot = k.rfind('.');
+        k = dot == std::string_view::npos ? std::string_view{} : k.substr(0, dot);
+    }
+    // The file as the user typed it is kept under the empty key.
+    if (auto it = positions.find(std::string_view{}); it != positions.end()) return it->second;
+    return {file.string(), 0, 0};
+}
+
+experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
+                           std::vector<diagnostic>& errors) {
+    const std::size_t first_error = errors.size();
+    const std::string shown = file.string();  // messages name the file as the user typed it
+    experiment ex;
+    ex.file = fs::absolute(file).lexically_normal();
+    ex.name = file.stem().string();
+    ex.positions[""] = {shown, 0, 0};
+    const fs::path base_dir = ex.file.parent_path();
+    toml_reader r(shown, errors);
+
+    std::string problem;
+    auto text = read_text(file, problem);
+    if (!text) {
+        r.error(r.file_pos(), problem);
+        return ex;
+    }
+    toml::table root;
+    try {
+        root = toml::parse(std::string_view(*text), std::string(shown));
+    } catch (const toml::parse_error& e) {
+        r.error(r.pos(e.source()).value_or(r.file_pos()), std::string(e.description()));
+        return ex;
+    }
+    apply_overrides(root, overrides, errors);
+    std::ostringstream effective;
+    effective << root;
+    ex.text = effective.str();
+    record_positions(root, "", r.file_pos(), r, ex.positions);
+
+    check_top_level(root, r);
+    auto table = [&](const char* name) { return find(&root, name, r.file_pos(), r); };
+
+    auto exp = table("experiment");
+    if (exp.node && !exp.node->is_table())
+        r.error(exp.where, "[experiment] must be a table, got " + describe(*exp.node));
+    experiment_reader(exp.node ? exp.node->as_table() : nullptr, exp.where, r).read(ex);
+    if (ex.store.empty()) ex.store = fs::path("runs") / (ex.name + ".db");
+    ex.store = (base_dir / ex.store).lexically_normal();
+
+    auto space = table("space");
+    ex.space = read_space(space.node, space.where, r);
+
+    auto sampler = table("sampler");
+    ex.sampler = read_plugin_ref("sampler", sampler.node, sampler.where, "random", base_dir, r);
+    auto strategy = table("strategy");
+    ex.strategy = read_plugin_ref("strategy", strategy.node, strategy.where, "batch", base_dir, r);
+    auto model = table("model");
+    ex.model = read_plugin_ref("model", model.node, model.where, "", base_dir, r);
+
+    sort_in_file_order(errors.begin() + static_cast<std::ptrdiff_t>(first_error), errors.end(),
+                       shown);
+    return ex;
+}
+
+}  // namespace caviar

@@ -1,0 +1,225 @@
+#include "config/space_reader.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+namespace caviar {
+
+namespace {
+
+const std::vector<std::string> dimension_keys = {"int", "float", "choices", "scale", "step"};
+const std::vector<std::string> scale_names = {"linear", "log", "log1m"};
+
+struct entry {
+    const toml::key* key;
+    const toml::node* node;
+    source_pos where;
+};
+
+// TOML++ keeps a table's keys sorted; the space keeps the file's order. Keys added by --set
+// (line 0) go last.
+std::vector<entry> in_file_order(const toml::table& t, const source_pos& fallback,
+                                 const toml_reader& r) {
+    std::vector<entry> out;
+    for (const auto& [k, n] : t) out.push_back({&k, &n, r.pos(k, n, fallback)});
+    auto rank = [&](const entry& e) {
+        auto p = r.pos(e.key->source());
+        bool in_file = p && p->file == r.file() && p->line > 0;
+        constexpr int last = std::numeric_limits<int>::max();
+        return std::pair{in_file ? p->line : last, in_file ? p->column : last};
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const entry& a, const entry& b) { return rank(a) < rank(b); });
+    return out;
+}
+
+class dimension_reader {
+public:
+    dimension_reader(std::string name, const toml::table& t, source_pos where, toml_reader& r)
+        : name_(std::move(name)),
+          t_(t),
+          where_(std::move(where)),
+          r_(r),
+          prefix_("[space." + name_ + "] ") {}
+
+    std::optional<dimension> read() {
+        r_.check_keys(t_, dimension_keys, prefix_, where_);
+        std::vector<std::string> kinds;
+        for (const char* k : {"int", "float", "choices"})
+            if (t_.contains(k)) kinds.emplace_back(k);
+        if (kinds.size() != 1) {
+            std::string got = kinds.empty() ? "none" : kinds[0];
+            for (std::size_t i = 1; i < kinds.size(); ++i)
+                got += (i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
+            error(where_, "needs exactly one of int, float or choices, got " + got);
+            return std::nullopt;
+        }
+        std::optional<dimension> d;
+        if (kinds[0] == "int") d = read_int();
+        if (kinds[0] == "float") d = read_float();
+        if (kinds[0] == "choices") d = read_choices();
+        if (!ok_ || !d) return std::nullopt;
+        for (const auto& p : d->problems()) error(where_, p);
+        return d;
+    }
+
+private:
+    void error(const source_pos& where, const std::string& message) {
+        r_.error(where, prefix_ + message);
+        ok_ = false;
+    }
+    source_pos at(const toml::node& n) const { return r_.pos(n, where_); }
+    source_pos at(std::string_view key) const {
+        const auto* n = t_.get(key);
+        if (!n) return where_;
+        for (const auto& [k, v] : t_)
+            if (k.str() == key) return r_.pos(k, v, where_);
+        return at(*n);
+    }
+
+    // [low, high] of an int or float dimension; null when malformed.
+    const toml::array* bounds(const char* kind) {
+        const toml::node& n = *t_.get(kind);
+        const auto* a = n.as_array();
+        if (!a || a->size() != 2) {
+            error(at(n), std::string(kind) + " must be [low, high], got " +
+                             (a ? "an array of " + std::to_string(a->size()) : describe(n)));
+            return nullptr;
+        }
+        return a;
+    }
+
+    scale read_scale() {
+        const auto* n = t_.get("scale");
+        if (!n) return scale::linear;
+        const auto* s = n->as_string();
+        if (s && s->get() == "log") return scale::log;
+        if (s && s->get() == "log1m") return scale::log1m;
+        if (s && s->get() == "linear") return scale::linear;
+        error(at(*n), "scale must be " + quoted_list(scale_names) + ", got " + describe(*n) +
+                          (s ? did_you_mean(s->get(), scale_names) : ""));
+        return scale::linear;
+    }
+
+    std::optional<dimension> read_int() {
+        const toml::array* a = bounds("int");
+        std::int64_t lh[2] = {0, 0};
+        for (std::size_t i = 0; a && i < 2; ++i) {
+            const toml::node& b = *a->get(i);
+            if (const auto* v = b.as_integer())
+                lh[i] = v->get();
+            else
+                error(at(b), "int bounds must be integers, got " + describe(b));
+        }
+        scale s = read_scale();
+        std::int64_t step = 0;
+        if (const auto* n = t_.get("step")) {
+            if (const auto* v = n->as_integer(); v && v->get() > 0)
+                step = v->get();
+            else if (v)
+                error(at(*n), "step must be > 0, got " + describe(*n));
+            else
+                error(at(*n), "step must be an integer for an int dimension, got " + describe(*n));
+        }
+        if (!a) return std::nullopt;
+        return dimension::integer(name_, lh[0], lh[1], s, step);
+    }
+
+    std::optional<dimension> read_float() {
+        const toml::array* a = bounds("float");
+        double lh[2] = {0, 0};
+        for (std::size_t i = 0; a && i < 2; ++i) {
+            const toml::node& b = *a->get(i);
+            if (auto v = number(b))
+                lh[i] = *v;
+            else
+                error(at(b), "float bounds must be numbers, got " + describe(b));
+        }
+        scale s = read_scale();
+        double step = 0;
+        if (const auto* n = t_.get("step")) {
+            auto v = number(*n);
+            if (v && *v > 0)
+                step = *v;
+            else
+                error(at(*n), "step must be a number > 0, got " + describe(*n));
+        }
+        if (!a) return std::nullopt;
+        return dimension::real(name_, lh[0], lh[1], s, step);
+    }
+
+    std::optional<dimension> read_choices() {
+        for (const char* k : {"scale", "step"})
+            if (t_.contains(k))
+                error(at(k), std::string(k) + " applies to int and float dimensions only");
+        const toml::node& n = *t_.get("choices");
+        const auto* a = n.as_array();
+        if (!a) {
+            error(at(n), "choices must be an array of strings or numbers, got " + describe(n));
+            return std::nullopt;
+        }
+        std::vector<value> choices;
+        for (const auto& c : *a) {
+            if (const auto* s = c.as_string())
+                choices.emplace_back(s->get());
+            else if (const auto* i = c.as_integer())
+                choices.emplace_back(i->get());
+            else if (const auto* d = c.as_floating_point())
+                choices.emplace_back(d->get());
+            else
+                error(at(c), "choices must be strings or numbers, got " + describe(c));
+        }
+        return dimension::categorical(name_, std::move(choices));
+    }
+
+    static std::optional<double> number(const toml::node& n) {
+        if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+        if (const auto* d = n.as_floating_point()) return d->get();
+        return std::nullopt;
+    }
+
+    std::string name_;
+    const toml::table& t_;
+    source_pos where_;
+    toml_reader& r_;
+    std::string prefix_;
+    bool ok_ = true;
+};
+
+}  // namespace
+
+space read_space(const toml::node* node, const source_pos& where, toml_reader& r) {
+    space out;
+    if (!node) {
+        r.error(where,
+                "missing table [space]: the search space needs at least one dimension, "
+                "e.g. units = { int = [8, 256] }");
+        return out;
+    }
+    const auto* t = node->as_table();
+    if (!t) {
+        r.error(where, "[space] must be a table, got " + describe(*node));
+        return out;
+    }
+    if (t->empty()) {
+        r.error(where, "[space] needs at least one dimension, e.g. units = { int = [8, 256] }");
+        return out;
+    }
+    for (const auto& e : in_file_order(*t, where, r)) {
+        const std::string name(e.key->str());
+        const auto* dt = e.node->as_table();
+        if (!dt) {
+            r.error(r.pos(*e.node, e.where),
+                    "[space." + name +
+                        "] must be a table such as { int = [1, 5] }, { float = [0.0, 1.0] } or "
+                        "{ choices = [\"a\", \"b\"] }, got " +
+                        describe(*e.node));
+            continue;
+        }
+        if (auto d = dimension_reader(name, *dt, e.where, r).read()) out.add(std::move(*d));
+    }
+    return out;
+}
+
+}  // namespace caviar
