@@ -27,9 +27,22 @@ const char* to_string(scale s) {
 
 namespace {
 
+// A choice as text that tells its type: "relu" (quotes escaped), 1 (int), 1.0 (real). The text
+// feeds space::hash(), so choices [1, 2] and [1.0, 2.0] must not read the same.
 std::string quoted(const value& v) {
-    return std::holds_alternative<std::string>(v) ? '"' + std::get<std::string>(v) + '"'
-                                                  : to_string(v);
+    if (const auto* s = std::get_if<std::string>(&v)) {
+        std::string out = "\"";
+        for (char c : *s) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out + '"';
+    }
+    std::string text = to_string(v);
+    if (std::holds_alternative<double>(v) &&
+        text.find_first_of(".eEn") == std::string::npos)  // not 1.5, 1e+20, nan, inf
+        text += ".0";
+    return text;
 }
 
 std::string num(double x) { return to_string(value{x}); }

@@ -1,0 +1,435 @@
+#define BOOST_TEST_MODULE store
+#include <boost/test/unit_test.hpp>
+
+#include "store/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace caviar;
+
+namespace {
+
+// A fresh folder under the system temp dir, removed at the end of the test.
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        std::random_device rd;
+        path = fs::temp_directory_path() /
+               ("caviar-store-test-" + std::to_string(rd()) + "-" +
+                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+        fs::create_directories(path);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+struct fixture {
+    temp_dir dir;
+    fs::path file = dir.path / "runs" / "study.db";
+};
+
+study_record sample_study(std::string name) {
+    study_record s;
+    s.name = std::move(name);
+    s.seed = std::numeric_limits<std::uint64_t>::max();  // needs all 64 bits
+    s.budget = 60;
+    s.objective = {"val_accuracy", direction::maximize};
+    s.space_hash = 0xfedcba9876543210ULL;  // high bit set
+    s.space = "layers int [1, 5] linear\n";
+    s.config = "[experiment]\nname = \"x\"\n";
+    s.sampler = "random";
+    s.strategy = "batch";
+    s.model = "mlp";
+    return s;
+}
+
+trial sample_trial(std::int64_t number) {
+    trial t;
+    t.number = number;
+    t.state = trial_state::complete;
+    t.seed = 0x8000000000000001ULL;
+    t.params = {{"layers", std::int64_t{3}},
+                {"lr", 0.001},
+                {"momentum", 3.0},
+                {"activation", std::string("relu")}};
+    t.metrics = {{"val_accuracy", 0.91}, {"val_loss", 0.25}};
+    t.value = 0.91;
+    t.origin = "random";
+    t.steps = 3;
+    t.started_at = 1700000000.25;
+    t.finished_at = 1700000012.5;
+    return t;
+}
+
+// Runs a one-value query with the sqlite3 C API, as a person with the shell would.
+std::string query(const fs::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* s = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    else
+        out = std::string("error: ") + sqlite3_errmsg(db);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+}
+
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const store_error& e) {
+        return e.what();
+    }
+    return "no store_error";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(store_suite, fixture)
+
+BOOST_AUTO_TEST_CASE(creates_file_and_parent_folders) {
+    store s(file);
+    BOOST_TEST(fs::exists(file));
+    BOOST_TEST(s.file() == file);
+    BOOST_TEST(s.studies().empty());
+}
+
+BOOST_AUTO_TEST_CASE(uses_wal_mode_and_a_schema_version) {
+    { store s(file); }
+    BOOST_TEST(query(file, "PRAGMA journal_mode") == "wal");
+    BOOST_TEST(query(file, "PRAGMA user_version") == "1");
+    for (auto table : {"studies", "trials", "params", "metrics", "curves"})
+        BOOST_TEST(query(file, std::string("SELECT count(*) FROM ") + table) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(creates_and_finds_studies) {
+    store s(file);
+    auto a = s.create_study(sample_study("alpha"));
+    auto b = s.create_study(sample_study("beta"));
+    BOOST_TEST(a.id > 0);
+    BOOST_TEST(b.id != a.id);
+    BOOST_TEST(a.created_at > 1.6e9);
+
+    auto found = s.find_study("alpha");
+    BOOST_REQUIRE(found);
+    BOOST_TEST(found->id == a.id);
+    BOOST_TEST(found->name == "alpha");
+    BOOST_TEST(found->seed == std::numeric_limits<std::uint64_t>::max());
+    BOOST_TEST(found->budget == 60);
+    BOOST_TEST(found->objective.metric == "val_accuracy");
+    BOOST_TEST((found->objective.direction == direction::maximize));
+    BOOST_TEST(found->space_hash == 0xfedcba9876543210ULL);
+    BOOST_TEST(found->space == "layers int [1, 5] linear\n");
+    BOOST_TEST(found->config == "[experiment]\nname = \"x\"\n");
+    BOOST_TEST(found->sampler == "random");
+    BOOST_TEST(found->strategy == "batch");
+    BOOST_TEST(found->model == "mlp");
+    BOOST_TEST(found->created_at == a.created_at);
+    BOOST_TEST(!s.find_study("gamma"));
+
+    auto all = s.studies();
+    BOOST_REQUIRE(all.size() == 2u);
+    BOOST_TEST(all[0].name == "alpha");
+    BOOST_TEST(all[1].name == "beta");
+    // The hash is readable in the shell as hex.
+    BOOST_TEST(query(file, "SELECT space_hash FROM studies WHERE name = 'alpha'") ==
+               "fedcba9876543210");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_second_study_with_the_same_name) {
+    store s(file);
+    s.create_study(sample_study("alpha"));
+    auto e = error_of([&] { s.create_study(sample_study("alpha")); });
+    BOOST_TEST(contains(e, "alpha"));
+    BOOST_TEST(contains(e, file.string()));
+    BOOST_TEST(s.studies().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(updates_the_budget) {
+    store s(file);
+    auto a = s.create_study(sample_study("alpha"));
+    s.set_budget(a.id, 120);
+    BOOST_TEST(s.find_study("alpha")->budget == 120);
+    BOOST_TEST(contains(error_of([&] { s.set_budget(a.id + 100, 1); }), "no study"));
+}
+
+BOOST_AUTO_TEST_CASE(round_trips_trials_with_typed_params) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    s.insert_trial(id, sample_trial(0));
+    trial empty;
+    empty.number = 1;
+    empty.seed = 42;
+    empty.origin = "enqueued";
+    empty.params = {{"layers", std::int64_t{1}}};
+    s.insert_trial(id, empty);
+
+    auto trials = s.load_trials(id);
+    BOOST_REQUIRE(trials.size() == 2u);
+    const auto& t = trials[0];
+    BOOST_TEST(t.number == 0);
+    BOOST_TEST((t.state == trial_state::complete));
+    BOOST_TEST(t.seed == 0x8000000000000001ULL);
+    BOOST_REQUIRE(t.params.size() == 4u);
+    BOOST_TEST(std::get<std::int64_t>(t.params.at("layers")) == 3);
+    BOOST_TEST(std::get<double>(t.params.at("lr")) == 0.001);
+    BOOST_REQUIRE(std::holds_alternative<double>(t.params.at("momentum")));  // 3.0 stays a double
+    BOOST_TEST(std::get<double>(t.params.at("momentum")) == 3.0);
+    BOOST_TEST(std::get<std::string>(t.params.at("activation")) == "relu");
+    BOOST_TEST(t.metrics.at("val_accuracy") == 0.91);
+    BOOST_TEST(t.metrics.at("val_loss") == 0.25);
+    BOOST_REQUIRE(t.value);
+    BOOST_TEST(*t.value == 0.91);
+    BOOST_TEST(t.origin == "random");
+    BOOST_TEST(t.error == "");
+    BOOST_TEST(t.steps == 3);
+    BOOST_TEST(t.started_at == 1700000000.25);
+    BOOST_TEST(t.finished_at == 1700000012.5);
+
+    const auto& u = trials[1];
+    BOOST_TEST((u.state == trial_state::queued));
+    BOOST_TEST(!u.value);
+    BOOST_TEST(u.metrics.empty());
+    BOOST_TEST(u.curve.empty());
+    BOOST_TEST(u.origin == "enqueued");
+
+    // The types are visible in the shell too.
+    BOOST_TEST(
+        query(file, "SELECT typeof(value) FROM params WHERE name = 'layers' AND trial = 0") ==
+        "integer");
+    BOOST_TEST(query(file, "SELECT typeof(value) FROM params WHERE name = 'momentum'") == "real");
+    BOOST_TEST(query(file, "SELECT typeof(value) FROM params WHERE name = 'activation'") == "text");
+}
+
+BOOST_AUTO_TEST_CASE(keeps_curves_sorted_by_step_with_all_metrics_of_a_step) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    auto t = sample_trial(0);
+    t.state = trial_state::running;
+    s.insert_trial(id, t);
+    s.add_point(id, 0, {2, {{"loss", 0.5}, {"acc", 0.8}}});
+    s.add_point(id, 0, {1, {{"loss", 0.9}, {"acc", 0.6}}});
+    s.add_point(id, 0, {3, {{"loss", std::nan("")}}});
+    // A step reported again replaces the old values.
+    s.add_point(id, 0, {2, {{"loss", 0.4}, {"acc", 0.8}}});
+
+    auto curve = s.load_trials(id).at(0).curve;
+    BOOST_REQUIRE(curve.size() == 3u);
+    BOOST_TEST(curve[0].step == 1);
+    BOOST_TEST(curve[0].metrics.at("loss") == 0.9);
+    BOOST_TEST(curve[0].metrics.at("acc") == 0.6);
+    BOOST_TEST(curve[1].step == 2);
+    BOOST_TEST(curve[1].metrics.at("loss") == 0.4);
+    BOOST_TEST(curve[1].metrics.size() == 2u);
+    BOOST_TEST(curve[2].step == 3);
+    BOOST_TEST(std::isnan(curve[2].metrics.at("loss")));  // NaN is kept as NULL, read as NaN
+    BOOST_TEST(query(file, "SELECT count(*) FROM curves") == "5");
+}
+
+BOOST_AUTO_TEST_CASE(updates_state_metrics_and_value) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    auto t = sample_trial(4);
+    t.state = trial_state::running;
+    t.value.reset();
+    t.metrics.clear();
+    s.insert_trial(id, t);
+    s.add_point(id, 4, {1, {{"val_accuracy", 0.5}}});
+
+    t.state = trial_state::failed;
+    t.error = "model threw: out of memory";
+    t.metrics = {{"val_accuracy", 0.5}};
+    t.value = 0.5;
+    t.steps = 1;
+    t.params = {{"layers", std::int64_t{99}}};  // update_trial does not touch params
+    s.update_trial(id, t);
+
+    auto back = s.load_trials(id).at(0);
+    BOOST_TEST((back.state == trial_state::failed));
+    BOOST_TEST(back.error == "model threw: out of memory");
+    BOOST_TEST(back.metrics.size() == 1u);
+    BOOST_TEST(back.metrics.at("val_accuracy") == 0.5);
+    BOOST_TEST(*back.value == 0.5);
+    BOOST_TEST(back.steps == 1);
+    BOOST_TEST(std::get<std::int64_t>(back.params.at("layers")) == 3);
+    BOOST_TEST(back.curve.size() == 1u);
+
+    // Final metrics are replaced, not merged; the value can go back to none.
+    t.metrics = {{"val_loss", 1.5}};
+    t.value.reset();
+    s.update_trial(id, t);
+    back = s.load_trials(id).at(0);
+    BOOST_TEST(back.metrics.size() == 1u);
+    BOOST_TEST(back.metrics.count("val_loss") == 1u);
+    BOOST_TEST(!back.value);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_writes_to_unknown_or_duplicate_trials) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    s.insert_trial(id, sample_trial(0));
+    auto dup = error_of([&] { s.insert_trial(id, sample_trial(0)); });
+    BOOST_TEST(contains(dup, file.string()));
+    BOOST_TEST(contains(dup, "UNIQUE"));
+    BOOST_TEST(contains(error_of([&] { s.update_trial(id, sample_trial(7)); }), "no trial 7"));
+    BOOST_TEST(contains(error_of([&] {
+                            s.add_point(id, 7, {1, {{"loss", 1.0}}});
+                        }),
+                        "FOREIGN KEY"));
+    // A failed write leaves nothing behind.
+    BOOST_TEST(s.load_trials(id).size() == 1u);
+    BOOST_TEST(s.load_trials(id)[0].curve.empty());
+}
+
+BOOST_AUTO_TEST_CASE(clears_one_trials_curve) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    s.insert_trial(id, sample_trial(0));
+    s.insert_trial(id, sample_trial(1));
+    for (std::int64_t n : {0, 1})
+        for (std::int64_t step = 1; step <= 3; ++step)
+            s.add_point(id, n, {step, {{"loss", 1.0 / double(step)}}});
+    s.clear_curve(id, 0);
+    auto trials = s.load_trials(id);
+    BOOST_TEST(trials[0].curve.empty());
+    BOOST_TEST(trials[1].curve.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(requeues_running_and_queued_trials_only) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    const trial_state states[] = {trial_state::running,  trial_state::queued, trial_state::paused,
+                                  trial_state::complete, trial_state::pruned, trial_state::failed};
+    std::int64_t n = 0;
+    for (auto st : states) {
+        auto t = sample_trial(n);
+        t.state = st;
+        t.error = "something";
+        s.insert_trial(id, t);
+        s.add_point(id, n, {1, {{"val_accuracy", 0.5}}});
+        ++n;
+    }
+    BOOST_TEST(s.requeue_unfinished(id) == 2);
+
+    auto trials = s.load_trials(id);
+    for (std::int64_t i : {0, 1}) {
+        const auto& t = trials[static_cast<std::size_t>(i)];
+        BOOST_TEST((t.state == trial_state::queued));
+        BOOST_TEST(t.curve.empty());
+        BOOST_TEST(t.metrics.empty());
+        BOOST_TEST(!t.value);
+        BOOST_TEST(t.steps == 0);
+        BOOST_TEST(t.error == "");
+        BOOST_TEST(t.started_at == 0);
+        BOOST_TEST(t.finished_at == 0);
+        // Same number, params and seed, to run again.
+        BOOST_TEST(t.number == i);
+        BOOST_TEST(t.params.size() == 4u);
+        BOOST_TEST(t.seed == 0x8000000000000001ULL);
+    }
+    for (std::size_t i = 2; i < trials.size(); ++i) {
+        BOOST_TEST((trials[i].state == states[i]));
+        BOOST_TEST(trials[i].curve.size() == 1u);
+        BOOST_TEST(trials[i].metrics.size() == 2u);
+        BOOST_TEST(trials[i].error == "something");
+    }
+    BOOST_TEST(s.requeue_unfinished(id) == 2);  // queued ones count again, and stay queued
+}
+
+BOOST_AUTO_TEST_CASE(keeps_studies_apart) {
+    store s(file);
+    auto a = s.create_study(sample_study("alpha")).id;
+    auto b = s.create_study(sample_study("beta")).id;
+    s.insert_trial(a, sample_trial(0));
+    s.insert_trial(b, sample_trial(0));
+    s.insert_trial(b, sample_trial(1));
+    s.add_point(b, 0, {1, {{"loss", 2.0}}});
+    BOOST_TEST(s.load_trials(a).size() == 1u);
+    BOOST_TEST(s.load_trials(a)[0].curve.empty());
+    BOOST_TEST(s.load_trials(b).size() == 2u);
+    BOOST_TEST(s.load_trials(b + 10).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_second_store_on_the_same_file_sees_the_data) {
+    std::int64_t id = 0;
+    {
+        store first(file);
+        id = first.create_study(sample_study("alpha")).id;
+        first.insert_trial(id, sample_trial(0));
+        first.add_point(id, 0, {1, {{"loss", 1.0}}});
+        // Seen by another connection while the first is still open.
+        store second(file);
+        BOOST_TEST(second.find_study("alpha")->id == id);
+        BOOST_TEST(second.load_trials(id).size() == 1u);
+        second.insert_trial(id, sample_trial(1));
+        BOOST_TEST(first.load_trials(id).size() == 2u);
+    }
+    // Reopened later: resume.
+    store again(file);
+    auto trials = again.load_trials(id);
+    BOOST_REQUIRE(trials.size() == 2u);
+    BOOST_TEST(trials[0].curve.size() == 1u);
+    BOOST_TEST(std::get<double>(trials[1].params.at("momentum")) == 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_reads_and_refuses_writes) {
+    {
+        store s(file);
+        s.insert_trial(s.create_study(sample_study("alpha")).id, sample_trial(0));
+    }
+    store r(file, true);
+    auto study = r.find_study("alpha");
+    BOOST_REQUIRE(study);
+    BOOST_TEST(r.load_trials(study->id).size() == 1u);
+    auto e = error_of([&] { r.set_budget(study->id, 5); });
+    BOOST_TEST(contains(e, file.string()));
+    BOOST_TEST(contains(e, "readonly"));
+}
+
+BOOST_AUTO_TEST_CASE(read_only_fails_on_a_missing_file) {
+    auto missing = dir.path / "nothing.db";
+    auto e = error_of([&] { store s(missing, true); });
+    BOOST_TEST(e == "no store at " + missing.string());
+    BOOST_TEST(!fs::exists(missing));
+}
+
+BOOST_AUTO_TEST_CASE(fails_clearly_on_a_file_that_is_not_a_database) {
+    auto text = dir.path / "notes.db";
+    std::ofstream(text) << "this is a text file, not a SQLite database; it is long enough to "
+                           "look like a header and some pages, which it is not at all.\n";
+    for (bool read_only : {false, true}) {
+        auto e = error_of([&] { store s(text, read_only); });
+        BOOST_TEST(contains(e, "store " + text.string() + ": "));
+        BOOST_TEST(contains(e, "not a database"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fails_clearly_on_another_programs_database) {
+    auto other = dir.path / "other.db";
+    sqlite3* db = nullptr;
+    sqlite3_open(other.c_str(), &db);
+    sqlite3_exec(db, "CREATE TABLE people (name TEXT)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    BOOST_TEST(contains(error_of([&] { store s(other); }), "not a caviar store"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
