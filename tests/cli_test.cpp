@@ -1,0 +1,320 @@
+// End to end: the real `caviar` program on real experiment files, plugins and stores.
+#define BOOST_TEST_MODULE cli
+#include <boost/test/unit_test.hpp>
+
+#include "support/process.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+using namespace caviar::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string bin = CAVIAR_BIN;
+const std::string examples = std::string(CAVIAR_SOURCE_DIR) + "/examples";
+const std::map<std::string, std::string> fixture_env = {
+    {"CAVIAR_PLUGIN_PATH", CAVIAR_FIXTURE_PLUGIN_DIR}};
+
+std::string testbed_file(const std::string& name, int trials, const std::string& model_options,
+                         const std::string& extra = "") {
+    return "[experiment]\nname = \"" + name + "\"\nseed = 3\ntrials = " + std::to_string(trials) +
+           "\nobjective = { metric = \"value\", direction = \"minimize\" }\nstore = \"study.db\"\n" +
+           extra + "\n[space]\nx = { float = [0.0, 1.0] }\nk = { int = [1, 100], scale = \"log\" }\n"
+           "c = { choices = [\"a\", \"b\", \"c\"] }\n\n[model]\nplugin = \"testbed\"\n" +
+           model_options + "\n";
+}
+
+json trials_json(const std::filesystem::path& store) {
+    auto r = run({bin, "trials", store.string(), "--format", "json"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    return json::parse(r.out);
+}
+
+std::size_t count_state(const json& trials, const std::string& state) {
+    std::size_t n = 0;
+    for (const auto& t : trials) n += t["state"] == state;
+    return n;
+}
+
+// Waits until the store shows at least `finished` complete trials (read while it is written).
+void wait_for_complete(const std::filesystem::path& store, std::size_t finished) {
+    for (int i = 0; i < 600; ++i) {
+        if (std::filesystem::exists(store)) {
+            auto r = run({bin, "trials", store.string(), "--format", "json"});
+            if (r.exit_code == 0 && count_state(json::parse(r.out), "complete") >= finished) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    BOOST_FAIL("the study made no progress");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(help_lists_the_commands) {
+    auto r = run({bin, "--help"});
+    BOOST_TEST(r.exit_code == 0);
+    for (auto cmd : {"run FILE", "validate FILE", "plugins", "best STORE", "trials STORE"})
+        BOOST_TEST(r.out.find(cmd) != std::string::npos, cmd);
+    auto none = run({bin});
+    BOOST_TEST(none.exit_code == 2);
+    auto bad = run({bin, "frobnicate"});
+    BOOST_TEST(bad.exit_code == 2);
+    BOOST_TEST(bad.err.find("unknown command \"frobnicate\"") != std::string::npos);
+    auto run_help = run({bin, "run", "--help"});
+    BOOST_TEST(run_help.exit_code == 0);
+    BOOST_TEST(run_help.out.find("--threads") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(plugins_lists_the_built_plugins_with_options) {
+    auto r = run({bin, "plugins", "--json"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto j = json::parse(r.out);
+    std::set<std::string> names;
+    for (const auto& p : j["plugins"]) names.insert(p["kind"].get<std::string>() + "/" + p["name"].get<std::string>());
+    for (auto n : {"sampler/random", "sampler/grid", "strategy/batch", "model/mlp", "model/functions"})
+        BOOST_TEST(names.count(n) == 1, n);
+    auto text = run({bin, "plugins"});
+    BOOST_TEST(text.exit_code == 0);
+    BOOST_TEST(text.out.find("epochs") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(validate_accepts_every_example) {
+    for (auto f : {"quickstart.toml", "branin.toml", "grid.toml"}) {
+        auto r = run({bin, "validate", examples + "/" + f});
+        BOOST_TEST(r.exit_code == 0, f << ": " << r.err);
+        BOOST_TEST(r.out.find(": ok") != std::string::npos, f);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(validate_reports_all_errors_with_positions) {
+    temp_dir dir;
+    auto file = dir.write("bad.toml",
+                          "[experiment]\n"
+                          "trials = 10\n"
+                          "objective = { metric = \"valu\", direction = \"minimize\" }\n"
+                          "[space]\n"
+                          "x = { float = [-5.0, 10.0] }\n"
+                          "y = { float = [0.0, 15.0] }\n"
+                          "[sampler]\n"
+                          "plugin = \"randm\"\n"
+                          "[model]\n"
+                          "plugin = \"functions\"\n"
+                          "function = \"branim\"\n");
+    auto r = run({bin, "validate", file.string()});
+    BOOST_TEST(r.exit_code == 2);
+    std::string f = file.string();
+    BOOST_TEST(r.err.find(f + ":8:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("did you mean \"random\"") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(f + ":11:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("branin") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
+    temp_dir dir;
+    auto file = dir.write("bad.toml",
+                          "[experiment]\n"
+                          "objective = { metric = \"valeu\" }\n"
+                          "[space]\nx = { float = [-5.0, 10.0] }\ny = { float = [0.0, 15.0] }\n"
+                          "[model]\nplugin = \"functions\"\nfunction = \"branin\"\n");
+    auto r = run({bin, "validate", file.string()});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(file.string() + ":2:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("did you mean \"value\"") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(model_refuses_a_space_of_the_wrong_size) {
+    temp_dir dir;
+    auto file = dir.write("bad.toml",
+                          "[experiment]\nobjective = { metric = \"value\" }\n"
+                          "[space]\nx = { float = [0, 1] }\n"
+                          "[model]\nplugin = \"functions\"\nfunction = \"hartmann6\"\n");
+    auto r = run({bin, "validate", file.string()});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("hartmann6") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("6") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(branin_example_runs_and_reads_back) {
+    temp_dir dir;
+    auto store = dir / "b.db";
+    auto r = run({bin, "run", examples + "/branin.toml", "--store", store.string(), "--trials", "60",
+                  "--threads", "2"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("best params") != std::string::npos, r.out);
+    auto trials = trials_json(store);
+    BOOST_TEST(trials.size() == 60u);
+    BOOST_TEST(count_state(trials, "complete") == 60u);
+    for (const auto& t : trials) {
+        BOOST_TEST(t["params"].contains("x"));
+        BOOST_TEST(t["metrics"]["regret"].get<double>() >= -1e-9);
+        double x = t["params"]["x"].get<double>();
+        BOOST_TEST((x >= -5.0 && x <= 10.0));
+    }
+    auto best = run({bin, "best", store.string(), "--json"});
+    BOOST_TEST_REQUIRE(best.exit_code == 0, best.err);
+    auto b = json::parse(best.out);
+    for (auto key : {"number", "state", "params", "value", "metrics", "seed", "error"})
+        BOOST_TEST(b.contains(key), key);
+    double min_value = 1e300;
+    for (const auto& t : trials) min_value = std::min(min_value, t["value"].get<double>());
+    BOOST_TEST(b["value"].get<double>() == min_value);
+    auto csv = run({bin, "trials", store.string(), "--format", "csv"});
+    BOOST_TEST(csv.exit_code == 0);
+    BOOST_TEST(csv.out.rfind("number,state,value,params.x,params.y", 0) == 0, csv.out.substr(0, 80));
+    BOOST_TEST(std::count(csv.out.begin(), csv.out.end(), '\n') == 61);
+}
+
+BOOST_AUTO_TEST_CASE(grid_example_covers_the_grid) {
+    temp_dir dir;
+    auto store = dir / "g.db";
+    auto r = run({bin, "run", examples + "/grid.toml", "--store", store.string(), "--quiet"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(store);
+    std::set<std::pair<double, double>> points;
+    for (const auto& t : trials) points.insert({t["params"]["x"].get<double>(), t["params"]["y"].get<double>()});
+    BOOST_TEST(points.size() == 25u);
+    BOOST_TEST(points.count({-5.0, 0.0}) == 1u);
+    BOOST_TEST(points.count({10.0, 15.0}) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(same_params_per_trial_number_for_any_thread_count) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("det", 40, ""));
+    auto one = run({bin, "run", file.string(), "--threads", "1", "--store", (dir / "one.db").string(), "-q"},
+                   fixture_env);
+    auto two = run({bin, "run", file.string(), "--threads", "2", "--store", (dir / "two.db").string(), "-q"},
+                   fixture_env);
+    BOOST_TEST_REQUIRE(one.exit_code == 0, one.err);
+    BOOST_TEST_REQUIRE(two.exit_code == 0, two.err);
+    auto a = trials_json(dir / "one.db"), b = trials_json(dir / "two.db");
+    BOOST_TEST_REQUIRE(a.size() == 40u);
+    BOOST_TEST_REQUIRE(b.size() == 40u);
+    for (std::size_t i = 0; i < 40; ++i) {
+        BOOST_TEST(a[i]["params"] == b[i]["params"], i);
+        BOOST_TEST(a[i]["seed"] == b[i]["seed"], i);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_and_the_study_goes_on) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("flaky", 40, "fail_above = 0.7\nnan_below = 0.2\n"));
+    auto r = run({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST(trials.size() == 40u);
+    std::size_t thrown = 0, nan = 0, complete = 0;
+    for (const auto& t : trials) {
+        double x = t["params"]["x"];
+        if (x > 0.7) {
+            BOOST_TEST(t["state"] == "failed");
+            BOOST_TEST(t["error"].get<std::string>().find("above fail_above") != std::string::npos);
+            BOOST_TEST(t["error"].get<std::string>().find("model \"testbed\"") != std::string::npos);
+            ++thrown;
+        } else if (x < 0.2) {
+            BOOST_TEST(t["state"] == "failed");
+            BOOST_TEST(t["error"].get<std::string>().find("nan") != std::string::npos, t["error"]);
+            ++nan;
+        } else {
+            BOOST_TEST(t["state"] == "complete");
+            ++complete;
+        }
+    }
+    BOOST_TEST(thrown > 0u);
+    BOOST_TEST(nan > 0u);
+    BOOST_TEST(complete > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_study_whose_trials_all_fail_stops_with_an_error) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("doomed", 100, "fail_above = -1\n"));
+    auto r = run({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
+    BOOST_TEST(r.exit_code == 1);
+    BOOST_TEST(r.err.find("all failed") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("above fail_above") != std::string::npos, r.err);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST(trials.size() < 100u);  // it stopped early instead of burning the budget
+}
+
+BOOST_AUTO_TEST_CASE(a_second_run_resumes_up_to_the_budget) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("resume", 10, ""));
+    auto first = run({bin, "run", file.string(), "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
+    auto before = trials_json(dir / "study.db");
+    auto again = run({bin, "run", file.string(), "-q"}, fixture_env);  // nothing left to do
+    BOOST_TEST_REQUIRE(again.exit_code == 0, again.err);
+    BOOST_TEST(trials_json(dir / "study.db") == before);
+    auto more = run({bin, "run", file.string(), "--trials", "25", "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(more.exit_code == 0, more.err);
+    auto after = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(after.size() == 25u);
+    for (std::size_t i = 0; i < 10; ++i) BOOST_TEST(after[i] == before[i], i);
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_space_is_refused_on_resume) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("space", 3, ""));
+    BOOST_TEST_REQUIRE(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+    auto r = run({bin, "run", file.string(), "-q", "--set", "space.x={ float = [0.0, 2.0] }"},
+                 fixture_env);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("different [space]") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("--set experiment.name=space-2") != std::string::npos, r.err);
+}
+
+namespace {
+// Runs a slow study, stops it with `sig` once `after` trials are done, resumes it, and checks
+// that every trial finished before the stop is still there, unchanged.
+void stop_and_resume(int sig, int after) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("slow", 16, "steps = 4\nstep_ms = 60\n"));
+    process p({bin, "run", file.string(), "--threads", "2"}, fixture_env);
+    wait_for_complete(dir / "study.db", static_cast<std::size_t>(after));
+    p.signal(sig);
+    auto stopped = p.wait();
+    BOOST_TEST(stopped.exit_code == 128 + sig, stopped.err);
+    auto before = trials_json(dir / "study.db");
+    std::vector<json> finished;
+    for (const auto& t : before)
+        if (t["state"] == "complete") finished.push_back(t);
+    BOOST_TEST(finished.size() >= static_cast<std::size_t>(after));
+    BOOST_TEST(finished.size() < 16u);
+    if (sig != SIGKILL) BOOST_TEST(count_state(before, "running") == 0u);
+
+    auto resumed = run({bin, "run", file.string(), "--threads", "2"}, fixture_env);
+    BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+    BOOST_TEST(resumed.err.find("resuming study") != std::string::npos, resumed.err);
+    auto after_resume = trials_json(dir / "study.db");
+    BOOST_TEST(after_resume.size() == 16u);
+    BOOST_TEST(count_state(after_resume, "complete") == 16u);
+    for (const auto& t : finished) {
+        const auto& same = after_resume[t["number"].get<std::size_t>()];
+        BOOST_TEST(same == t, t["number"]);
+    }
+    std::set<std::string> numbers;
+    for (const auto& t : after_resume) numbers.insert(t["params"].dump());
+    BOOST_TEST(numbers.size() == 16u);  // no trial ran twice under another number
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(sigint_stops_cleanly_and_resumes) { stop_and_resume(SIGINT, 3); }
+BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_and_resumes) { stop_and_resume(SIGTERM, 3); }
+BOOST_AUTO_TEST_CASE(kill_9_loses_only_the_running_trials) { stop_and_resume(SIGKILL, 3); }
+
+BOOST_AUTO_TEST_CASE(quickstart_trains_real_networks) {
+    // The quick start itself, cut to a few trials so the suite stays fast: random search over
+    // real MLPs on the digits data must find a network above 0.9 validation accuracy.
+    temp_dir dir;
+    auto store = dir / "q.db";
+    auto r = run({bin, "run", examples + "/quickstart.toml", "--store", store.string(), "--trials", "6",
+                  "--set", "space.learning_rate={ float = [0.01, 0.2], scale = \"log\" }"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto best = json::parse(run({bin, "best", store.string(), "--json"}).out);
+    BOOST_TEST(best["metrics"]["val_accuracy"].get<double>() > 0.9);
+    BOOST_TEST(best["metrics"].contains("val_loss"));
+    BOOST_TEST(best["metrics"].contains("train_loss"));
+    BOOST_TEST(r.out.find("best params") != std::string::npos);
+}
