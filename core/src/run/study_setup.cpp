@@ -68,8 +68,13 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
         try {
             s.model->prepare(exp.space);
         } catch (const std::exception& e) {
-            errors.push_back({exp.at("space"), "[space] does not fit model \"" +
-                                                   s.model_plugin.info.name + "\": " + e.what()});
+            // A model that names the dimension ("[space.NAME] ...") gets that dimension's place.
+            std::string what = e.what();
+            std::string key = "space";
+            if (what.rfind("[space.", 0) == 0 && what.find(']') != std::string::npos)
+                key = what.substr(1, what.find(']') - 1);
+            errors.push_back({exp.at(key), "model \"" + s.model_plugin.info.name +
+                                               "\" cannot train over this space: " + what});
         }
         auto names = s.model->metric_names();
         if (std::find(names.begin(), names.end(), exp.objective.metric) == names.end()) {
