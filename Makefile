@@ -21,6 +21,9 @@ run: build
 test: build
 	ctest --preset default
 
+bench: build
+	bench/run.sh $(BUILD_DIR)
+
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
