@@ -21,8 +21,10 @@ const std::map<std::string, std::string> fixture_env = {
 std::string testbed_file(const std::string& name, int trials, const std::string& model_options,
                          const std::string& extra = "") {
     return "[experiment]\nname = \"" + name + "\"\nseed = 3\ntrials = " + std::to_string(trials) +
-           "\nobjective = { metric = \"value\", direction = \"minimize\" }\nstore = \"study.db\"\n" +
-           extra + "\n[space]\nx = { float = [0.0, 1.0] }\nk = { int = [1, 100], scale = \"log\" }\n"
+           "\nobjective = { metric = \"value\", direction = \"minimize\" }\nstore = "
+           "\"study.db\"\n" +
+           extra +
+           "\n[space]\nx = { float = [0.0, 1.0] }\nk = { int = [1, 100], scale = \"log\" }\n"
            "c = { choices = [\"a\", \"b\", \"c\"] }\n\n[model]\nplugin = \"testbed\"\n" +
            model_options + "\n";
 }
@@ -51,7 +53,7 @@ void wait_for_complete(const std::filesystem::path& store, std::size_t finished)
     BOOST_FAIL("the study made no progress");
 }
 
-} // namespace
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(help_lists_the_commands) {
     auto r = run({bin, "--help"});
@@ -73,8 +75,10 @@ BOOST_AUTO_TEST_CASE(plugins_lists_the_built_plugins_with_options) {
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     auto j = json::parse(r.out);
     std::set<std::string> names;
-    for (const auto& p : j["plugins"]) names.insert(p["kind"].get<std::string>() + "/" + p["name"].get<std::string>());
-    for (auto n : {"sampler/random", "sampler/grid", "strategy/batch", "model/mlp", "model/functions"})
+    for (const auto& p : j["plugins"])
+        names.insert(p["kind"].get<std::string>() + "/" + p["name"].get<std::string>());
+    for (auto n :
+         {"sampler/random", "sampler/grid", "strategy/batch", "model/mlp", "model/functions"})
         BOOST_TEST(names.count(n) == 1, n);
     auto text = run({bin, "plugins"});
     BOOST_TEST(text.exit_code == 0);
@@ -140,8 +144,8 @@ BOOST_AUTO_TEST_CASE(model_refuses_a_space_of_the_wrong_size) {
 BOOST_AUTO_TEST_CASE(branin_example_runs_and_reads_back) {
     temp_dir dir;
     auto store = dir / "b.db";
-    auto r = run({bin, "run", examples + "/branin.toml", "--store", store.string(), "--trials", "60",
-                  "--threads", "2"});
+    auto r = run({bin, "run", examples + "/branin.toml", "--store", store.string(), "--trials",
+                  "60", "--threads", "2"});
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     BOOST_TEST(r.out.find("best params") != std::string::npos, r.out);
     auto trials = trials_json(store);
@@ -163,7 +167,8 @@ BOOST_AUTO_TEST_CASE(branin_example_runs_and_reads_back) {
     BOOST_TEST(b["value"].get<double>() == min_value);
     auto csv = run({bin, "trials", store.string(), "--format", "csv"});
     BOOST_TEST(csv.exit_code == 0);
-    BOOST_TEST(csv.out.rfind("number,state,value,params.x,params.y", 0) == 0, csv.out.substr(0, 80));
+    BOOST_TEST(csv.out.rfind("number,state,value,params.x,params.y", 0) == 0,
+               csv.out.substr(0, 80));
     BOOST_TEST(std::count(csv.out.begin(), csv.out.end(), '\n') == 61);
 }
 
@@ -174,7 +179,8 @@ BOOST_AUTO_TEST_CASE(grid_example_covers_the_grid) {
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     auto trials = trials_json(store);
     std::set<std::pair<double, double>> points;
-    for (const auto& t : trials) points.insert({t["params"]["x"].get<double>(), t["params"]["y"].get<double>()});
+    for (const auto& t : trials)
+        points.insert({t["params"]["x"].get<double>(), t["params"]["y"].get<double>()});
     BOOST_TEST(points.size() == 25u);
     BOOST_TEST(points.count({-5.0, 0.0}) == 1u);
     BOOST_TEST(points.count({10.0, 15.0}) == 1u);
@@ -183,10 +189,12 @@ BOOST_AUTO_TEST_CASE(grid_example_covers_the_grid) {
 BOOST_AUTO_TEST_CASE(same_params_per_trial_number_for_any_thread_count) {
     temp_dir dir;
     auto file = dir.write("t.toml", testbed_file("det", 40, ""));
-    auto one = run({bin, "run", file.string(), "--threads", "1", "--store", (dir / "one.db").string(), "-q"},
-                   fixture_env);
-    auto two = run({bin, "run", file.string(), "--threads", "2", "--store", (dir / "two.db").string(), "-q"},
-                   fixture_env);
+    auto one = run(
+        {bin, "run", file.string(), "--threads", "1", "--store", (dir / "one.db").string(), "-q"},
+        fixture_env);
+    auto two = run(
+        {bin, "run", file.string(), "--threads", "2", "--store", (dir / "two.db").string(), "-q"},
+        fixture_env);
     BOOST_TEST_REQUIRE(one.exit_code == 0, one.err);
     BOOST_TEST_REQUIRE(two.exit_code == 0, two.err);
     auto a = trials_json(dir / "one.db"), b = trials_json(dir / "two.db");
@@ -200,7 +208,8 @@ BOOST_AUTO_TEST_CASE(same_params_per_trial_number_for_any_thread_count) {
 
 BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_and_the_study_goes_on) {
     temp_dir dir;
-    auto file = dir.write("t.toml", testbed_file("flaky", 40, "fail_above = 0.7\nnan_below = 0.2\n"));
+    auto file =
+        dir.write("t.toml", testbed_file("flaky", 40, "fail_above = 0.7\nnan_below = 0.2\n"));
     auto r = run({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     auto trials = trials_json(dir / "study.db");
@@ -211,7 +220,8 @@ BOOST_AUTO_TEST_CASE(failing_trials_are_recorded_and_the_study_goes_on) {
         if (x > 0.7) {
             BOOST_TEST(t["state"] == "failed");
             BOOST_TEST(t["error"].get<std::string>().find("above fail_above") != std::string::npos);
-            BOOST_TEST(t["error"].get<std::string>().find("model \"testbed\"") != std::string::npos);
+            BOOST_TEST(t["error"].get<std::string>().find("model \"testbed\"") !=
+                       std::string::npos);
             ++thrown;
         } else if (x < 0.2) {
             BOOST_TEST(t["state"] == "failed");
@@ -298,19 +308,25 @@ void stop_and_resume(int sig, int after) {
     for (const auto& t : after_resume) numbers.insert(t["params"].dump());
     BOOST_TEST(numbers.size() == 16u);  // no trial ran twice under another number
 }
-} // namespace
+}  // namespace
 
-BOOST_AUTO_TEST_CASE(sigint_stops_cleanly_and_resumes) { stop_and_resume(SIGINT, 3); }
-BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_and_resumes) { stop_and_resume(SIGTERM, 3); }
-BOOST_AUTO_TEST_CASE(kill_9_loses_only_the_running_trials) { stop_and_resume(SIGKILL, 3); }
+BOOST_AUTO_TEST_CASE(sigint_stops_cleanly_and_resumes) {
+    stop_and_resume(SIGINT, 3);
+}
+BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_and_resumes) {
+    stop_and_resume(SIGTERM, 3);
+}
+BOOST_AUTO_TEST_CASE(kill_9_loses_only_the_running_trials) {
+    stop_and_resume(SIGKILL, 3);
+}
 
 BOOST_AUTO_TEST_CASE(quickstart_trains_real_networks) {
     // The quick start itself, cut to a few trials so the suite stays fast: random search over
     // real MLPs on the digits data must find a network above 0.9 validation accuracy.
     temp_dir dir;
     auto store = dir / "q.db";
-    auto r = run({bin, "run", examples + "/quickstart.toml", "--store", store.string(), "--trials", "6",
-                  "--set", "space.learning_rate={ float = [0.01, 0.2], scale = \"log\" }"});
+    auto r = run({bin, "run", examples + "/quickstart.toml", "--store", store.string(), "--trials",
+                  "6", "--set", "space.learning_rate={ float = [0.01, 0.2], scale = \"log\" }"});
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     auto best = json::parse(run({bin, "best", store.string(), "--json"}).out);
     BOOST_TEST(best["metrics"]["val_accuracy"].get<double>() > 0.9);

@@ -46,7 +46,8 @@ BOOST_AUTO_TEST_CASE(an_out_of_tree_plugin_builds_against_the_installed_package)
                           "[model]\nplugin = \"functions\"\nfunction = \"branin\"\n");
     auto ran = run({caviar, "run", file.string(), "--threads", "1", "-q"}, env);
     BOOST_TEST_REQUIRE(ran.exit_code == 0, ran.err);
-    auto trials = json::parse(run({caviar, "trials", (dir / "h.db").string(), "--format", "json"}).out);
+    auto trials =
+        json::parse(run({caviar, "trials", (dir / "h.db").string(), "--format", "json"}).out);
     BOOST_TEST_REQUIRE(trials.size() == 4u);
     // Halton point 1 is (1/2, 1/3): x = -5 + 15/2, y = 15/3.
     BOOST_TEST(trials[0]["params"]["x"].get<double>() == 2.5, boost::test_tools::tolerance(1e-12));

@@ -32,7 +32,7 @@ std::vector<trial> sample() {
             make(4, trial_state::complete, 0.9, {{"lr", 0.5}, {"act", std::string("tanh")}})};
 }
 
-} // namespace
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(ranks_complete_trials_only_best_first_ties_by_number) {
     auto trials = sample();
@@ -85,7 +85,9 @@ BOOST_AUTO_TEST_CASE(csv_quotes_commas_quotes_and_newlines) {
     std::ostringstream out;
     write_csv(out, trials, {"lr", "act"});
     std::string csv = out.str();
-    BOOST_TEST(csv.rfind("number,state,value,params.lr,params.act,metrics.acc,seed,steps,origin,error\n", 0) == 0u);
+    BOOST_TEST(
+        csv.rfind("number,state,value,params.lr,params.act,metrics.acc,seed,steps,origin,error\n",
+                  0) == 0u);
     BOOST_TEST(csv.find("\"boom, \"\"quoted\"\"\nsecond line\"") != std::string::npos);
 }
 

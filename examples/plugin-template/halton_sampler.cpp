@@ -15,8 +15,8 @@ double radical_inverse(std::uint64_t i, std::uint64_t base) {
     return r;
 }
 
-constexpr std::array<std::uint64_t, 32> primes = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29,  31,
-                                                  37, 41, 43, 47, 53, 59, 61, 67, 71, 73,  79,
+constexpr std::array<std::uint64_t, 32> primes = {2,  3,  5,  7,   11,  13,  17,  19,  23,  29, 31,
+                                                  37, 41, 43, 47,  53,  59,  61,  67,  71,  73, 79,
                                                   83, 89, 97, 101, 103, 107, 109, 113, 127, 131};
 
 class halton_sampler final : public caviar::sampler {

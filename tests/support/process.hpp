@@ -26,7 +26,8 @@ struct process_result {
 
 class process {
 public:
-    process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {}) {
+    process(const std::vector<std::string>& argv,
+            const std::map<std::string, std::string>& env = {}) {
         static int counter = 0;
         auto base = std::filesystem::temp_directory_path() /
                     ("caviar-proc-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
@@ -113,4 +114,4 @@ private:
     std::filesystem::path path_;
 };
 
-} // namespace caviar::test
+}  // namespace caviar::test

@@ -72,4 +72,4 @@ private:
     std::vector<value> choices_;
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -64,4 +64,4 @@ public:
     virtual std::vector<std::string> architecture() const { return {}; }
 };
 
-} // namespace caviar
+}  // namespace caviar

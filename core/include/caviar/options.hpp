@@ -56,4 +56,4 @@ private:
     std::map<std::string, option_value, std::less<>> values_;
 };
 
-} // namespace caviar
+}  // namespace caviar

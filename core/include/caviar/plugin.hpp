@@ -38,7 +38,7 @@ inline constexpr std::uint32_t abi_version = 1;
 
 /// A plugin's descriptor, readable without creating the plugin.
 struct plugin_info {
-    std::uint32_t abi = abi_version;  // filled by CAVIAR_PLUGIN
+    std::uint32_t abi = abi_version;        // filled by CAVIAR_PLUGIN
     plugin_kind kind = plugin_kind::model;  // filled by CAVIAR_PLUGIN
     std::string name;
     std::string version;
@@ -52,24 +52,26 @@ using info_function = plugin_info();
 template <class Interface>
 using create_function = std::unique_ptr<Interface>(const options&);
 
-} // namespace caviar
+}  // namespace caviar
 
 // Exports the plugin class TYPE: TYPE derives from caviar::sampler, caviar::strategy or
 // caviar::model, has `static caviar::plugin_info info()` and a constructor from
 // `const caviar::options&`. Use once per library, at namespace scope.
-#define CAVIAR_PLUGIN(TYPE)                                                                        \
-    namespace caviar_plugin_entry {                                                                \
-    std::uint32_t abi() { return ::caviar::abi_version; }                                          \
-    ::caviar::plugin_info info() {                                                                 \
-        ::caviar::plugin_info i = TYPE::info();                                                    \
-        i.abi = ::caviar::abi_version;                                                             \
-        i.kind = TYPE::kind;                                                                       \
-        return i;                                                                                  \
-    }                                                                                              \
-    std::unique_ptr<TYPE::interface> create(const ::caviar::options& o) {                          \
-        return std::make_unique<TYPE>(o);                                                          \
-    }                                                                                              \
-    }                                                                                              \
-    BOOST_DLL_ALIAS(caviar_plugin_entry::abi, caviar_abi)                                          \
-    BOOST_DLL_ALIAS(caviar_plugin_entry::info, caviar_info)                                        \
+#define CAVIAR_PLUGIN(TYPE)                                               \
+    namespace caviar_plugin_entry {                                       \
+    std::uint32_t abi() {                                                 \
+        return ::caviar::abi_version;                                     \
+    }                                                                     \
+    ::caviar::plugin_info info() {                                        \
+        ::caviar::plugin_info i = TYPE::info();                           \
+        i.abi = ::caviar::abi_version;                                    \
+        i.kind = TYPE::kind;                                              \
+        return i;                                                         \
+    }                                                                     \
+    std::unique_ptr<TYPE::interface> create(const ::caviar::options& o) { \
+        return std::make_unique<TYPE>(o);                                 \
+    }                                                                     \
+    }                                                                     \
+    BOOST_DLL_ALIAS(caviar_plugin_entry::abi, caviar_abi)                 \
+    BOOST_DLL_ALIAS(caviar_plugin_entry::info, caviar_info)               \
     BOOST_DLL_ALIAS(caviar_plugin_entry::create, caviar_create)

@@ -13,4 +13,4 @@ CAVIAR_API const char* to_string(plugin_kind k);
 /// Parses "sampler", "strategy" or "model"; throws std::invalid_argument otherwise.
 CAVIAR_API plugin_kind plugin_kind_from_string(std::string_view s);
 
-} // namespace caviar
+}  // namespace caviar

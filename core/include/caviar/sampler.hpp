@@ -46,4 +46,4 @@ public:
     virtual params propose(const sample_request& req) = 0;
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -22,4 +22,4 @@ constexpr std::uint64_t derive_seed(std::uint64_t study_seed, std::uint64_t numb
 /// The random engine plugins are given (or build from a seed).
 using rng = std::mt19937_64;
 
-} // namespace caviar
+}  // namespace caviar

@@ -47,4 +47,4 @@ private:
     std::vector<dimension> dims_;
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -24,8 +24,8 @@ struct job {
         done     // the study is over
     };
     kind what = kind::done;
-    caviar::params params;      // start: the new trial's params
-    std::int64_t trial = -1;    // resume: which trial
+    caviar::params params;    // start: the new trial's params
+    std::int64_t trial = -1;  // resume: which trial
     /// Run until the trial has made this many steps in all; 0 = the model's full length.
     std::int64_t steps = 0;
     std::string origin;  // start: recorded with the trial, e.g. "round 2"
@@ -83,4 +83,4 @@ public:
     virtual void on_end(study_view& study, const trial& t);
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -62,4 +62,4 @@ struct trial {
     double finished_at = 0;
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -28,4 +28,4 @@ CAVIAR_API std::int64_t get_int(const params& p, std::string_view name);
 CAVIAR_API double get_real(const params& p, std::string_view name);
 CAVIAR_API const std::string& get_string(const params& p, std::string_view name);
 
-} // namespace caviar
+}  // namespace caviar

@@ -9,18 +9,24 @@ namespace caviar {
 
 const char* to_string(dimension_kind k) {
     switch (k) {
-    case dimension_kind::integer: return "int";
-    case dimension_kind::real: return "float";
-    case dimension_kind::categorical: return "choices";
+        case dimension_kind::integer:
+            return "int";
+        case dimension_kind::real:
+            return "float";
+        case dimension_kind::categorical:
+            return "choices";
     }
     return "?";
 }
 
 const char* to_string(scale s) {
     switch (s) {
-    case scale::linear: return "linear";
-    case scale::log: return "log";
-    case scale::log1m: return "log1m";
+        case scale::linear:
+            return "linear";
+        case scale::log:
+            return "log";
+        case scale::log1m:
+            return "log1m";
     }
     return "?";
 }
@@ -45,17 +51,19 @@ std::string quoted(const value& v) {
     return text;
 }
 
-std::string num(double x) { return to_string(value{x}); }
+std::string num(double x) {
+    return to_string(value{x});
+}
 
 // Number of step cells minus one, when high - low is a whole number of steps.
 std::int64_t last_index(double low, double high, double step) {
     return static_cast<std::int64_t>(std::llround((high - low) / step));
 }
 
-} // namespace
+}  // namespace
 
-dimension dimension::integer(std::string name, std::int64_t low, std::int64_t high,
-                             caviar::scale s, std::int64_t step) {
+dimension dimension::integer(std::string name, std::int64_t low, std::int64_t high, caviar::scale s,
+                             std::int64_t step) {
     dimension d;
     d.name_ = std::move(name);
     d.kind_ = dimension_kind::integer;
@@ -66,8 +74,7 @@ dimension dimension::integer(std::string name, std::int64_t low, std::int64_t hi
     return d;
 }
 
-dimension dimension::real(std::string name, double low, double high, caviar::scale s,
-                          double step) {
+dimension dimension::real(std::string name, double low, double high, caviar::scale s, double step) {
     dimension d;
     d.name_ = std::move(name);
     d.kind_ = dimension_kind::real;
@@ -142,18 +149,24 @@ std::int64_t dimension::cardinality() const {
 
 double dimension::to_scaled(double x) const {
     switch (scale_) {
-    case scale::linear: return x;
-    case scale::log: return std::log10(x);
-    case scale::log1m: return std::log10(1 - x);
+        case scale::linear:
+            return x;
+        case scale::log:
+            return std::log10(x);
+        case scale::log1m:
+            return std::log10(1 - x);
     }
     return x;
 }
 
 double dimension::from_scaled(double r) const {
     switch (scale_) {
-    case scale::linear: return r;
-    case scale::log: return std::pow(10.0, r);
-    case scale::log1m: return 1 - std::pow(10.0, r);
+        case scale::linear:
+            return r;
+        case scale::log:
+            return std::pow(10.0, r);
+        case scale::log1m:
+            return 1 - std::pow(10.0, r);
     }
     return r;
 }
@@ -216,8 +229,7 @@ bool dimension::contains(const value& v) const {
         const auto* i = std::get_if<std::int64_t>(&v);
         if (!i) return false;
         double x = static_cast<double>(*i);
-        return x >= low_ && x <= high_ &&
-               std::fmod(x - low_, step_ > 0 ? step_ : 1.0) == 0.0;
+        return x >= low_ && x <= high_ && std::fmod(x - low_, step_ > 0 ? step_ : 1.0) == 0.0;
     }
     if (std::holds_alternative<std::string>(v)) return false;
     double x = to_double(v);
@@ -246,4 +258,4 @@ std::string dimension::describe() const {
     return out.str();
 }
 
-} // namespace caviar
+}  // namespace caviar

@@ -12,9 +12,12 @@ namespace caviar {
 
 const char* to_string(plugin_kind k) {
     switch (k) {
-    case plugin_kind::sampler: return "sampler";
-    case plugin_kind::strategy: return "strategy";
-    case plugin_kind::model: return "model";
+        case plugin_kind::sampler:
+            return "sampler";
+        case plugin_kind::strategy:
+            return "strategy";
+        case plugin_kind::model:
+            return "model";
     }
     return "?";
 }
@@ -29,12 +32,18 @@ plugin_kind plugin_kind_from_string(std::string_view s) {
 
 const char* to_string(trial_state s) {
     switch (s) {
-    case trial_state::queued: return "queued";
-    case trial_state::running: return "running";
-    case trial_state::paused: return "paused";
-    case trial_state::complete: return "complete";
-    case trial_state::pruned: return "pruned";
-    case trial_state::failed: return "failed";
+        case trial_state::queued:
+            return "queued";
+        case trial_state::running:
+            return "running";
+        case trial_state::paused:
+            return "paused";
+        case trial_state::complete:
+            return "complete";
+        case trial_state::pruned:
+            return "pruned";
+        case trial_state::failed:
+            return "failed";
     }
     return "?";
 }
@@ -64,7 +73,9 @@ run::~run() = default;
 void run::save(std::ostream&) const {
     throw std::logic_error("this model does not support checkpoints");
 }
-void run::load(std::istream&) { throw std::logic_error("this model does not support checkpoints"); }
+void run::load(std::istream&) {
+    throw std::logic_error("this model does not support checkpoints");
+}
 void run::update(const params&) {
     throw std::logic_error("this model does not support changing params mid-run");
 }
@@ -72,4 +83,4 @@ void run::update(const params&) {
 model::~model() = default;
 void model::prepare(const space&) {}
 
-} // namespace caviar
+}  // namespace caviar

@@ -7,11 +7,16 @@ namespace caviar {
 
 const char* to_string(option_type t) {
     switch (t) {
-    case option_type::boolean: return "bool";
-    case option_type::integer: return "int";
-    case option_type::real: return "float";
-    case option_type::string: return "string";
-    case option_type::path: return "path";
+        case option_type::boolean:
+            return "bool";
+        case option_type::integer:
+            return "int";
+        case option_type::real:
+            return "float";
+        case option_type::string:
+            return "string";
+        case option_type::path:
+            return "path";
     }
     return "?";
 }
@@ -52,4 +57,4 @@ const std::string& options::get_string(std::string_view name) const {
     throw std::invalid_argument("option '" + std::string(name) + "' is not a string");
 }
 
-} // namespace caviar
+}  // namespace caviar

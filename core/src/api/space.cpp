@@ -25,10 +25,11 @@ std::vector<std::string> space::problems() const {
 params space::from_unit(std::span<const double> u) const {
     if (u.size() != dims_.size())
         throw std::invalid_argument("a point of " + std::to_string(u.size()) +
-                                    " coordinates for a space of " +
-                                    std::to_string(dims_.size()) + " dimensions");
+                                    " coordinates for a space of " + std::to_string(dims_.size()) +
+                                    " dimensions");
     params p;
-    for (std::size_t i = 0; i < dims_.size(); ++i) p.emplace(dims_[i].name(), dims_[i].from_unit(u[i]));
+    for (std::size_t i = 0; i < dims_.size(); ++i)
+        p.emplace(dims_[i].name(), dims_[i].from_unit(u[i]));
     return p;
 }
 
@@ -67,4 +68,4 @@ std::uint64_t space::hash() const {
     return h;
 }
 
-} // namespace caviar
+}  // namespace caviar

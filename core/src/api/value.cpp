@@ -28,7 +28,7 @@ const value& lookup(const params& p, std::string_view name) {
     if (it == p.end()) throw std::invalid_argument("missing parameter '" + std::string(name) + "'");
     return it->second;
 }
-} // namespace
+}  // namespace
 
 std::int64_t get_int(const params& p, std::string_view name) {
     const value& v = lookup(p, name);
@@ -52,4 +52,4 @@ const std::string& get_string(const params& p, std::string_view name) {
                                 ", expected a string");
 }
 
-} // namespace caviar
+}  // namespace caviar

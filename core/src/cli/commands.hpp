@@ -18,4 +18,4 @@ int plugins_command(const args& a);
 int best_command(const args& a);
 int trials_command(const args& a);
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

@@ -31,4 +31,4 @@ std::optional<study_setup> load_study(const std::string& file,
     return std::nullopt;
 }
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

@@ -19,4 +19,4 @@ void add_override_options(boost::program_options::options_description& d);
 std::optional<study_setup> load_study(const std::string& file,
                                       const std::vector<std::string>& overrides);
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

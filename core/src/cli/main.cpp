@@ -32,13 +32,15 @@ Exit codes: 0 done, 1 the study failed, 2 usage or configuration error,
 130/143 stopped by Ctrl-C/SIGTERM (run the same command again to resume).
 )";
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace caviar::cli;
     std::map<std::string, std::function<int(const args&)>> commands = {
-        {"run", run_command},       {"validate", validate_command},
-        {"plugins", plugins_command}, {"best", best_command},
+        {"run", run_command},
+        {"validate", validate_command},
+        {"plugins", plugins_command},
+        {"best", best_command},
         {"trials", trials_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);

@@ -21,7 +21,7 @@ nlohmann::json option_json(const option_value& v) {
     return std::get<std::string>(v);
 }
 
-} // namespace
+}  // namespace
 
 int plugins_command(const args& a) {
     po::options_description d(
@@ -47,8 +47,10 @@ int plugins_command(const args& a) {
         for (const auto& p : found) {
             nlohmann::json opts = nlohmann::json::array();
             for (const auto& o : p.info.options) {
-                nlohmann::json j = {{"name", o.name}, {"type", to_string(o.type)}, {"help", o.help}};
-                j["default"] = o.default_value ? option_json(*o.default_value) : nlohmann::json(nullptr);
+                nlohmann::json j = {
+                    {"name", o.name}, {"type", to_string(o.type)}, {"help", o.help}};
+                j["default"] =
+                    o.default_value ? option_json(*o.default_value) : nlohmann::json(nullptr);
                 j["required"] = !o.default_value.has_value();
                 if (!o.allowed.empty()) j["allowed"] = o.allowed;
                 if (o.min) j["min"] = *o.min;
@@ -102,4 +104,4 @@ int plugins_command(const args& a) {
     return ok;
 }
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

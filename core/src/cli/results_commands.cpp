@@ -14,7 +14,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-
 // Parses STORE [--study NAME] plus the command's own options; false after --help.
 bool parse(const args& a, po::options_description& d, po::variables_map& vm) {
     d.add_options()("help,h", "show this help")(
@@ -61,7 +60,7 @@ std::unique_ptr<store> open_store(const po::variables_map& vm) {
     }
 }
 
-} // namespace
+}  // namespace
 
 int best_command(const args& a) {
     po::options_description d(
@@ -75,7 +74,8 @@ int best_command(const args& a) {
     auto trials = db->load_trials(s.id);
     auto best = ranked(trials, s.objective);
     if (best.empty()) {
-        std::fprintf(stderr, "caviar best: study \"%s\" has no complete trial yet\n", s.name.c_str());
+        std::fprintf(stderr, "caviar best: study \"%s\" has no complete trial yet\n",
+                     s.name.c_str());
         return study_failed;
     }
     const trial& b = *best.front();
@@ -92,7 +92,8 @@ int best_command(const args& a) {
         if (auto it = b.params.find(n); it != b.params.end())
             std::printf("  %s = %s\n", n.c_str(), to_string(it->second).c_str());
     std::printf("metrics:\n");
-    for (const auto& [k, v] : b.metrics) std::printf("  %s = %s\n", k.c_str(), to_string(value{v}).c_str());
+    for (const auto& [k, v] : b.metrics)
+        std::printf("  %s = %s\n", k.c_str(), to_string(value{v}).c_str());
     std::printf("seed: %llu\n", static_cast<unsigned long long>(b.seed));
     return ok;
 }
@@ -125,4 +126,4 @@ int trials_command(const args& a) {
     return ok;
 }
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

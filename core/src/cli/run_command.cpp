@@ -9,10 +9,10 @@
 
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <unistd.h>
 
 namespace caviar::cli {
 
@@ -60,7 +60,7 @@ void print_summary(const run_result& r, const experiment& e) {
                         to_string(it->second).c_str());
 }
 
-} // namespace
+}  // namespace
 
 int run_command(const args& a) {
     po::options_description d(
@@ -69,7 +69,8 @@ int run_command(const args& a) {
         "the store already holds a study of the same name, it is resumed up to its trial budget:\n"
         "finished trials are kept, interrupted ones run again. Ctrl-C stops cleanly.\n\nOptions");
     d.add_options()("help,h", "show this help")(
-        "threads", po::value<int>(), "worker threads (0 = all cores); overrides [experiment] threads")(
+        "threads", po::value<int>(),
+        "worker threads (0 = all cores); overrides [experiment] threads")(
         "trials", po::value<long long>(), "trial budget; overrides [experiment] trials")(
         "store", po::value<std::string>(), "SQLite store file; overrides [experiment] store")(
         "quiet,q", "no live progress, only the final summary");
@@ -151,15 +152,15 @@ int validate_command(const args& a) {
     auto setup = load_study(vm["file"].as<std::string>(), overrides);
     if (!setup) return usage;
     const experiment& e = setup->exp;
-    std::printf("%s: ok: study \"%s\", %zu dimensions, %lld trials on %d threads, sampler %s, "
-                "strategy %s, model %s, objective %s (%s), store %s\n",
-                vm["file"].as<std::string>().c_str(), e.name.c_str(), e.space.size(),
-                static_cast<long long>(e.trials), worker_count(e.threads),
-                setup->sampler_plugin.info.name.c_str(), setup->strategy_plugin.info.name.c_str(),
-                setup->model_plugin.info.name.c_str(), e.objective.metric.c_str(),
-                e.objective.direction == direction::maximize ? "maximize" : "minimize",
-                e.store.c_str());
+    std::printf(
+        "%s: ok: study \"%s\", %zu dimensions, %lld trials on %d threads, sampler %s, "
+        "strategy %s, model %s, objective %s (%s), store %s\n",
+        vm["file"].as<std::string>().c_str(), e.name.c_str(), e.space.size(),
+        static_cast<long long>(e.trials), worker_count(e.threads),
+        setup->sampler_plugin.info.name.c_str(), setup->strategy_plugin.info.name.c_str(),
+        setup->model_plugin.info.name.c_str(), e.objective.metric.c_str(),
+        e.objective.direction == direction::maximize ? "maximize" : "minimize", e.store.c_str());
     return ok;
 }
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

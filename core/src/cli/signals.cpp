@@ -1,7 +1,7 @@
 #include "cli/signals.hpp"
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 namespace caviar::cli {
 
@@ -13,7 +13,7 @@ extern "C" void on_stop_signal(int sig) {
     int expected = 0;
     if (!stop_signal.compare_exchange_strong(expected, sig)) _exit(128 + sig);
 }
-} // namespace
+}  // namespace
 
 void install_stop_handlers() {
     struct sigaction sa {};
@@ -23,4 +23,4 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

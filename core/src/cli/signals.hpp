@@ -11,4 +11,4 @@ extern std::atomic<int> stop_signal;
 /// Installs the handlers for SIGINT and SIGTERM.
 void install_stop_handlers();
 
-} // namespace caviar::cli
+}  // namespace caviar::cli

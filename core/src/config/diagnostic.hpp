@@ -41,4 +41,4 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
 /// " (did you mean \"units\"?)" when nearest() finds one, else "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
-} // namespace caviar
+}  // namespace caviar

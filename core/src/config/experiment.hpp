@@ -19,10 +19,10 @@ namespace caviar {
 /// A [sampler], [strategy] or [model] table: which plugin, and its options still unchecked
 /// (they are checked against the plugin's schema once it is loaded: resolve_options).
 struct plugin_ref {
-    std::string table;  // "sampler", "strategy" or "model"
-    std::string name;   // plugin = "..." (empty when path is given)
+    std::string table;           // "sampler", "strategy" or "model"
+    std::string name;            // plugin = "..." (empty when path is given)
     std::filesystem::path path;  // path = "..." made absolute (empty when name is given)
-    source_pos where;   // of the plugin/path key, else of the table, else of the file
+    source_pos where;            // of the plugin/path key, else of the table, else of the file
     struct raw_option {
         option_value value;
         source_pos where;
@@ -65,4 +65,4 @@ experiment load_experiment(const std::filesystem::path& file,
 options resolve_options(const plugin_info& info, const plugin_ref& ref,
                         const std::filesystem::path& base_dir, std::vector<diagnostic>& errors);
 
-} // namespace caviar
+}  // namespace caviar

@@ -81,4 +81,4 @@ extern template std::shared_ptr<strategy> registry::create<strategy>(const loade
 extern template std::shared_ptr<model> registry::create<model>(const loaded_plugin&,
                                                                const options&);
 
-} // namespace caviar
+}  // namespace caviar

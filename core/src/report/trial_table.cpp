@@ -58,7 +58,7 @@ nlohmann::json json_value(const value& v) {
     return std::get<std::string>(v);
 }
 
-} // namespace
+}  // namespace
 
 std::vector<const trial*> ranked(const std::vector<trial>& trials, const objective& obj) {
     std::vector<const trial*> out;
@@ -125,7 +125,8 @@ nlohmann::json to_json(const trial& t) {
     nlohmann::json params = nlohmann::json::object();
     for (const auto& [k, v] : t.params) params[k] = json_value(v);
     nlohmann::json metrics = nlohmann::json::object();
-    for (const auto& [k, v] : t.metrics) metrics[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    for (const auto& [k, v] : t.metrics)
+        metrics[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
     return {{"number", t.number},
             {"state", to_string(t.state)},
             {"params", params},
@@ -149,7 +150,8 @@ void write_csv(std::ostream& out, const std::vector<trial>& trials,
     for (const auto& m : metric_names) out << ',' << csv_field("metrics." + m);
     out << ",seed,steps,origin,error\n";
     for (const auto& t : trials) {
-        out << t.number << ',' << to_string(t.state) << ',' << (t.value ? to_string(value{*t.value}) : "");
+        out << t.number << ',' << to_string(t.state) << ','
+            << (t.value ? to_string(value{*t.value}) : "");
         for (const auto& n : names) {
             auto it = t.params.find(n);
             out << ',' << (it == t.params.end() ? "" : csv_field(to_string(it->second)));
@@ -163,4 +165,4 @@ void write_csv(std::ostream& out, const std::vector<trial>& trials,
     }
 }
 
-} // namespace caviar
+}  // namespace caviar

@@ -32,4 +32,4 @@ nlohmann::json to_json(const trial& t);
 void write_csv(std::ostream& out, const std::vector<trial>& trials,
                const std::vector<std::string>& names);
 
-} // namespace caviar
+}  // namespace caviar

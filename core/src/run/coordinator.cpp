@@ -20,7 +20,7 @@ std::string describe(const params& p) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 coordinator::coordinator(coordinator_config cfg, store& db, caviar::sampler& smp,
                          caviar::strategy& strat, std::vector<trial> trials)
@@ -37,7 +37,9 @@ coordinator::coordinator(coordinator_config cfg, store& db, caviar::sampler& smp
     fatal_.reset();  // earlier runs' failures do not stop a resumed study by themselves
 }
 
-std::int64_t coordinator::count(trial_state s) const { return counts_[static_cast<int>(s)]; }
+std::int64_t coordinator::count(trial_state s) const {
+    return counts_[static_cast<int>(s)];
+}
 
 void coordinator::set_state(trial& t, trial_state s) {
     --counts_[static_cast<int>(t.state)];
@@ -89,44 +91,45 @@ std::optional<assignment> coordinator::next() {
             return std::nullopt;
         }
         switch (j.what) {
-        case job::kind::start: {
-            trial t;
-            t.number = static_cast<std::int64_t>(trials_.size());
-            t.seed = derive_seed(cfg_.seed, static_cast<std::uint64_t>(t.number));
-            t.params = std::move(j.params);
-            t.state = trial_state::running;
-            t.origin = j.origin.empty() ? cfg_.sampler_name : j.origin;
-            t.started_at = now();
-            if (!cfg_.space.contains(t.params)) {
-                fail_study("strategy started a trial whose params do not match the space: " +
-                           describe(t.params));
-                return std::nullopt;
+            case job::kind::start: {
+                trial t;
+                t.number = static_cast<std::int64_t>(trials_.size());
+                t.seed = derive_seed(cfg_.seed, static_cast<std::uint64_t>(t.number));
+                t.params = std::move(j.params);
+                t.state = trial_state::running;
+                t.origin = j.origin.empty() ? cfg_.sampler_name : j.origin;
+                t.started_at = now();
+                if (!cfg_.space.contains(t.params)) {
+                    fail_study("strategy started a trial whose params do not match the space: " +
+                               describe(t.params));
+                    return std::nullopt;
+                }
+                try {
+                    db_.insert_trial(cfg_.study_id, t);
+                } catch (const std::exception& e) {
+                    fail_study(std::string("store: ") + e.what());
+                    return std::nullopt;
+                }
+                trials_.push_back(std::move(t));
+                trial& added = trials_.back();
+                all_.push_back(&added);
+                ++counts_[static_cast<int>(trial_state::running)];
+                notify();
+                return assignment{added.number, added.params, added.seed, j.steps};
             }
-            try {
-                db_.insert_trial(cfg_.study_id, t);
-            } catch (const std::exception& e) {
-                fail_study(std::string("store: ") + e.what());
+            case job::kind::resume:
+                fail_study("the strategy asked to resume paused trial " + std::to_string(j.trial) +
+                           ": resuming paused trials is not supported yet");
                 return std::nullopt;
-            }
-            trials_.push_back(std::move(t));
-            trial& added = trials_.back();
-            all_.push_back(&added);
-            ++counts_[static_cast<int>(trial_state::running)];
-            notify();
-            return assignment{added.number, added.params, added.seed, j.steps};
-        }
-        case job::kind::resume:
-            fail_study("the strategy asked to resume paused trial " + std::to_string(j.trial) +
-                       ": resuming paused trials is not supported yet");
-            return std::nullopt;
-        case job::kind::wait:
-            if (count(trial_state::running) == 0) {
-                fail_study("the strategy waits while no trial is running");
+            case job::kind::wait:
+                if (count(trial_state::running) == 0) {
+                    fail_study("the strategy waits while no trial is running");
+                    return std::nullopt;
+                }
+                changed_.wait(lock);
+                continue;
+            case job::kind::done:
                 return std::nullopt;
-            }
-            changed_.wait(lock);
-            continue;
-        case job::kind::done: return std::nullopt;
         }
     }
 }
@@ -174,8 +177,8 @@ void coordinator::end(std::int64_t number, const outcome& o) {
         } else if (!std::isfinite(it->second)) {
             if (state == trial_state::complete) {
                 state = trial_state::failed;
-                error = "objective " + cfg_.objective.metric + " is " +
-                        to_string(value{it->second});
+                error =
+                    "objective " + cfg_.objective.metric + " is " + to_string(value{it->second});
             }
         } else {
             t.value = it->second;
@@ -199,8 +202,8 @@ void coordinator::end(std::int64_t number, const outcome& o) {
     } catch (const std::exception& e) {
         fail_study(std::string("strategy failed: ") + e.what());
     }
-    if (progress_.complete + progress_.pruned == 0 &&
-        progress_.failed >= cfg_.fail_fast_after && !fatal_)
+    if (progress_.complete + progress_.pruned == 0 && progress_.failed >= cfg_.fail_fast_after &&
+        !fatal_)
         fail_study("the first " + std::to_string(progress_.failed) +
                    " trials all failed, stopping; the last error: " + last_error_);
     notify();
@@ -229,7 +232,8 @@ void coordinator::interrupt(std::int64_t number) {
 void coordinator::note_finished(const trial& t) {
     if (t.state == trial_state::complete) {
         ++progress_.complete;
-        if (t.value && (!progress_.best_value || cfg_.objective.better(*t.value, *progress_.best_value))) {
+        if (t.value &&
+            (!progress_.best_value || cfg_.objective.better(*t.value, *progress_.best_value))) {
             progress_.best_value = t.value;
             progress_.best_trial = t.number;
         }
@@ -287,4 +291,4 @@ std::vector<trial> coordinator::snapshot() const {
     return {trials_.begin(), trials_.end()};
 }
 
-} // namespace caviar
+}  // namespace caviar

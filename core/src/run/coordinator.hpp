@@ -113,14 +113,14 @@ private:
     std::atomic<bool> stop_{false};
     std::optional<std::string> fatal_;
 
-    std::deque<trial> trials_;              // deque: pointers stay valid as it grows
-    std::vector<const trial*> all_;         // every trial, in number order
-    std::vector<const trial*> finished_;    // complete, pruned, failed
-    std::int64_t counts_[6] = {};           // by trial_state
-    std::deque<std::int64_t> requeued_;     // queued trials to hand out before new ones
+    std::deque<trial> trials_;            // deque: pointers stay valid as it grows
+    std::vector<const trial*> all_;       // every trial, in number order
+    std::vector<const trial*> finished_;  // complete, pruned, failed
+    std::int64_t counts_[6] = {};         // by trial_state
+    std::deque<std::int64_t> requeued_;   // queued trials to hand out before new ones
     study_progress progress_;
     std::function<void(const study_progress&)> observer_;
     std::string last_error_;
 };
 
-} // namespace caviar
+}  // namespace caviar

@@ -24,10 +24,17 @@ void run_trial(coordinator& coord, const model& m, const std::string& model_name
             ++step;
             decision d = coord.report(a.number, step, values);
             switch (d.what) {
-            case decision::kind::go_on: break;
-            case decision::kind::complete: coord.end(a.number, {trial_state::complete, d.reason}); return;
-            case decision::kind::prune: coord.end(a.number, {trial_state::pruned, d.reason}); return;
-            case decision::kind::pause: coord.end(a.number, {trial_state::paused, d.reason}); return;
+                case decision::kind::go_on:
+                    break;
+                case decision::kind::complete:
+                    coord.end(a.number, {trial_state::complete, d.reason});
+                    return;
+                case decision::kind::prune:
+                    coord.end(a.number, {trial_state::pruned, d.reason});
+                    return;
+                case decision::kind::pause:
+                    coord.end(a.number, {trial_state::paused, d.reason});
+                    return;
             }
             if (r->done() || (limit > 0 && step >= limit)) {
                 coord.end(a.number, {trial_state::complete, {}});
@@ -42,9 +49,11 @@ void run_trial(coordinator& coord, const model& m, const std::string& model_name
     }
 }
 
-} // namespace
+}  // namespace
 
-int worker_count(int threads) { return threads > 0 ? threads : omp_get_num_procs(); }
+int worker_count(int threads) {
+    return threads > 0 ? threads : omp_get_num_procs();
+}
 
 void execute(coordinator& coord, const model& m, const std::string& model_name, int threads) {
     int workers = worker_count(threads);
@@ -60,4 +69,4 @@ void execute(coordinator& coord, const model& m, const std::string& model_name, 
     }
 }
 
-} // namespace caviar
+}  // namespace caviar

@@ -18,4 +18,4 @@ void execute(coordinator& coord, const model& m, const std::string& model_name, 
 /// The number of workers `threads` means (0 = all cores).
 int worker_count(int threads);
 
-} // namespace caviar
+}  // namespace caviar

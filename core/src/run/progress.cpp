@@ -22,19 +22,22 @@ std::string short_number(double v) {
     std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
 }
-} // namespace
+}  // namespace
 
 progress_printer::progress_printer(std::FILE* out, bool interactive, caviar::objective obj,
                                    std::int64_t finished_before)
-    : out_(out), interactive_(interactive), objective_(std::move(obj)),
+    : out_(out),
+      interactive_(interactive),
+      objective_(std::move(obj)),
       finished_before_(finished_before) {}
 
 std::string progress_printer::line(const study_progress& p, const caviar::objective& obj,
                                    double elapsed, std::int64_t finished_before) {
     std::string width = std::to_string(p.budget);
     std::string done = std::to_string(p.finished());
-    std::string out = "[" + std::string(width.size() > done.size() ? width.size() - done.size() : 0, ' ') +
-                      done + "/" + width + "] " + std::to_string(p.running) + " running";
+    std::string out =
+        "[" + std::string(width.size() > done.size() ? width.size() - done.size() : 0, ' ') + done +
+        "/" + width + "] " + std::to_string(p.running) + " running";
     if (p.pruned) out += ", " + std::to_string(p.pruned) + " pruned";
     if (p.failed) out += ", " + std::to_string(p.failed) + " failed";
     if (p.best_value)
@@ -44,8 +47,8 @@ std::string progress_printer::line(const study_progress& p, const caviar::object
     std::int64_t done_now = p.finished() - finished_before;
     std::int64_t left = p.budget - p.finished();
     if (done_now > 0 && left > 0)
-        out += ", ETA " + format_duration(elapsed / static_cast<double>(done_now) *
-                                          static_cast<double>(left));
+        out += ", ETA " +
+               format_duration(elapsed / static_cast<double>(done_now) * static_cast<double>(left));
     return out;
 }
 
@@ -68,7 +71,8 @@ void progress_printer::draw(bool force) {
         if (!force && drawn_ && now - last_print_ < std::chrono::milliseconds(100) &&
             last_.finished() != last_.budget)
             return;
-        std::fprintf(out_, "\r%s\033[K", line(last_, objective_, elapsed, finished_before_).c_str());
+        std::fprintf(out_, "\r%s\033[K",
+                     line(last_, objective_, elapsed, finished_before_).c_str());
     } else {
         // A line every 10 s, and when the last trial finishes.
         bool finished_all = last_.finished() >= last_.budget;
@@ -105,4 +109,4 @@ void progress_printer::finish() {
     drawn_ = false;
 }
 
-} // namespace caviar
+}  // namespace caviar

@@ -28,8 +28,8 @@ public:
 
     /// The text of the progress line, e.g.
     /// "[ 23/40] 2 running, 1 failed | best val_accuracy 0.9611 (trial 17) | 0:41, ETA 0:30".
-    static std::string line(const study_progress& p, const caviar::objective& obj,
-                            double elapsed, std::int64_t finished_before);
+    static std::string line(const study_progress& p, const caviar::objective& obj, double elapsed,
+                            std::int64_t finished_before);
 
 private:
     void draw(bool force);
@@ -49,4 +49,4 @@ private:
 /// "1:05", "1:02:03".
 std::string format_duration(double seconds);
 
-} // namespace caviar
+}  // namespace caviar

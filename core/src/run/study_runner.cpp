@@ -16,8 +16,9 @@ namespace {
 // Opens the named study, or creates it; refuses one whose space or seed differ from the file's.
 study_record open_study(store& db, const study_setup& s) {
     const experiment& e = s.exp;
-    auto how_to_start_new = "; to start a new study, give it another name (--set experiment.name=" +
-                            e.name + "-2) or use another store (--store PATH)";
+    auto how_to_start_new =
+        "; to start a new study, give it another name (--set experiment.name=" + e.name +
+        "-2) or use another store (--store PATH)";
     if (auto found = db.find_study(e.name)) {
         if (found->space_hash != e.space.hash())
             throw study_mismatch("study \"" + e.name + "\" in " + db.file().string() +
@@ -49,7 +50,7 @@ study_record open_study(store& db, const study_setup& s) {
     return db.create_study(std::move(r));
 }
 
-} // namespace
+}  // namespace
 
 run_result run_study(study_setup& setup, const run_options& opts) {
     const experiment& e = setup.exp;
@@ -106,7 +107,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
     execute(coord, *setup.model, setup.model_plugin.info.name, e.threads);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
         std::lock_guard lock(watch_mutex);
         over = true;
@@ -128,4 +130,4 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     return result;
 }
 
-} // namespace caviar
+}  // namespace caviar

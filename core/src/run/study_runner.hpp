@@ -31,7 +31,7 @@ struct run_options {
 
 struct run_result {
     study_record study;
-    std::vector<trial> trials;  // every trial, in number order
+    std::vector<trial> trials;         // every trial, in number order
     std::int64_t finished_before = 0;  // finished in earlier runs (resume)
     std::int64_t requeued = 0;         // unfinished trials of earlier runs run again
     int workers = 0;
@@ -43,4 +43,4 @@ struct run_result {
 /// Throws study_mismatch, store_error.
 run_result run_study(study_setup& setup, const run_options& opts);
 
-} // namespace caviar
+}  // namespace caviar

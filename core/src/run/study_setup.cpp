@@ -9,8 +9,8 @@ namespace caviar {
 namespace {
 
 // Finds (by name or path) and loads the plugin of one [table]; nullopt after an error.
-std::optional<loaded_plugin> load(const plugin_ref& ref, plugin_kind kind,
-                                  const registry& plugins, std::vector<diagnostic>& errors) {
+std::optional<loaded_plugin> load(const plugin_ref& ref, plugin_kind kind, const registry& plugins,
+                                  std::vector<diagnostic>& errors) {
     if (ref.name.empty() && ref.path.empty()) return std::nullopt;  // already reported
     try {
         if (!ref.path.empty()) return registry::load_file(ref.path, &kind);
@@ -35,7 +35,7 @@ std::shared_ptr<Interface> create(const loaded_plugin& p, const plugin_ref& ref,
     }
 }
 
-} // namespace
+}  // namespace
 
 study_setup set_up_study(experiment exp, const registry& plugins, std::vector<diagnostic>& errors) {
     study_setup s;
@@ -95,4 +95,4 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
     return s;
 }
 
-} // namespace caviar
+}  // namespace caviar

@@ -28,4 +28,4 @@ struct study_setup {
 /// none was.
 study_setup set_up_study(experiment exp, const registry& plugins, std::vector<diagnostic>& errors);
 
-} // namespace caviar
+}  // namespace caviar

@@ -25,13 +25,13 @@ struct study_record {
     std::int64_t id = 0;
     std::string name;
     std::uint64_t seed = 0;
-    std::int64_t budget = 0;          // trial budget ([experiment] trials)
+    std::int64_t budget = 0;  // trial budget ([experiment] trials)
     caviar::objective objective;
-    std::uint64_t space_hash = 0;     // space::hash()
-    std::string space;                // space::describe()
-    std::string config;               // effective experiment file text
+    std::uint64_t space_hash = 0;          // space::hash()
+    std::string space;                     // space::describe()
+    std::string config;                    // effective experiment file text
     std::string sampler, strategy, model;  // plugin names
-    double created_at = 0;            // unix seconds
+    double created_at = 0;                 // unix seconds
 };
 
 class store {
@@ -75,4 +75,4 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-} // namespace caviar
+}  // namespace caviar
