@@ -1,4 +1,5 @@
 // caviar best STORE / caviar trials STORE: read a study back from its store.
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "report/trial_table.hpp"
 #include "store/store.hpp"
@@ -16,21 +17,9 @@ namespace {
 
 // Parses STORE [--study NAME] plus the command's own options; false after --help.
 bool parse(const args& a, po::options_description& d, po::variables_map& vm) {
-    d.add_options()("help,h", "show this help")(
-        "study", po::value<std::string>(), "the study's name (needed when the store has several)");
-    po::options_description hidden;
-    hidden.add_options()("store", po::value<std::string>());
-    po::options_description all;
-    all.add(d).add(hidden);
-    po::positional_options_description pos;
-    pos.add("store", 1);
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    if (vm.count("help")) {
-        std::cout << d;
-        return false;
-    }
-    if (!vm.count("store")) throw po::error("missing the STORE file (the experiment's .db)");
-    return true;
+    d.add_options()("study", po::value<std::string>(),
+                    "the study's name (needed when the store has several)");
+    return parse_command_line(a, d, "store", "STORE file (the experiment's .db)", vm);
 }
 
 // The study named --study, or the only one in the store.

@@ -1,4 +1,5 @@
 // caviar run FILE / caviar validate FILE
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment_loading.hpp"
 #include "cli/signals.hpp"
@@ -68,26 +69,17 @@ int run_command(const args& a) {
         "Runs the experiment in FILE (TOML) on all cores, keeping every trial in its store. If\n"
         "the store already holds a study of the same name, it is resumed up to its trial budget:\n"
         "finished trials are kept, interrupted ones run again. Ctrl-C stops cleanly.\n\nOptions");
-    d.add_options()("help,h", "show this help")(
-        "threads", po::value<int>(),
-        "worker threads (0 = all cores); overrides [experiment] threads")(
+    d.add_options()("threads", po::value<int>(),
+                    "worker threads (0 = all cores); overrides [experiment] threads")(
         "trials", po::value<long long>(), "trial budget; overrides [experiment] trials")(
         "store", po::value<std::string>(), "SQLite store file; overrides [experiment] store")(
         "quiet,q", "no live progress, only the final summary");
     add_override_options(d);
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>());
-    po::options_description all;
-    all.add(d).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    if (vm.count("help")) {
-        std::cout << d << "\nExample: caviar run examples/quickstart.toml --set model.epochs=5\n";
+    if (!parse_command_line(
+            a, d, "file", "experiment FILE", vm,
+            "\nExample: caviar run examples/quickstart.toml --set model.epochs=5\n"))
         return ok;
-    }
-    if (!vm.count("file")) throw po::error("missing the experiment FILE");
 
     std::vector<std::string> overrides;
     if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
@@ -132,21 +124,9 @@ int validate_command(const args& a) {
         "Checks FILE and every plugin's options, as `caviar run` would before its first trial,\n"
         "and prints all errors as FILE:LINE:COL: error: ... Nothing runs, no store is written.\n\n"
         "Options");
-    d.add_options()("help,h", "show this help");
     add_override_options(d);
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>());
-    po::options_description all;
-    all.add(d).add(hidden);
-    po::positional_options_description pos;
-    pos.add("file", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(a).options(all).positional(pos).run(), vm);
-    if (vm.count("help")) {
-        std::cout << d;
-        return ok;
-    }
-    if (!vm.count("file")) throw po::error("missing the experiment FILE");
+    if (!parse_command_line(a, d, "file", "experiment FILE", vm)) return ok;
     std::vector<std::string> overrides;
     if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
     auto setup = load_study(vm["file"].as<std::string>(), overrides);
