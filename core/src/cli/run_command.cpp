@@ -36,8 +36,8 @@ void print_summary(const run_result& r, const experiment& e) {
     std::int64_t complete = counts[static_cast<int>(trial_state::complete)];
     std::int64_t failed = counts[static_cast<int>(trial_state::failed)];
     std::int64_t pruned = counts[static_cast<int>(trial_state::pruned)];
-    std::printf("\nstudy \"%s\" (%s): %lld of %lld trials finished: %lld complete", e.name.c_str(),
-                e.store.c_str(), static_cast<long long>(complete + failed + pruned),
+    std::printf("\nstudy \"%s\" (%s): %lld trials finished (budget %lld): %lld complete",
+                e.name.c_str(), e.store.c_str(), static_cast<long long>(complete + failed + pruned),
                 static_cast<long long>(e.trials), static_cast<long long>(complete));
     if (pruned) std::printf(", %lld pruned", static_cast<long long>(pruned));
     if (failed) std::printf(", %lld failed", static_cast<long long>(failed));

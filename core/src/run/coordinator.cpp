@@ -177,8 +177,13 @@ void coordinator::end(std::int64_t number, const outcome& o) {
         } else if (!std::isfinite(it->second)) {
             if (state == trial_state::complete) {
                 state = trial_state::failed;
-                error =
-                    "objective " + cfg_.objective.metric + " is " + to_string(value{it->second});
+                std::string others;
+                for (const auto& [k, v] : t.metrics)
+                    if (k != cfg_.objective.metric)
+                        others += (others.empty() ? "" : ", ") + k + " = " + to_string(value{v});
+                error = "objective " + cfg_.objective.metric + " is " +
+                        to_string(value{it->second}) + " after step " + std::to_string(t.steps) +
+                        (others.empty() ? std::string() : " (" + others + ")");
             }
         } else {
             t.value = it->second;
