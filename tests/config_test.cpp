@@ -83,6 +83,15 @@ const bad_case bad_cases[] = {
      "[space.units] scale must be \"linear\", \"log\" or \"log1m\", got \"lg\" (did you mean "
      "\"log\"?)"},
     {"bad_dimension_table", 3, 8, "[space.units] step needs scale \"linear\", got scale \"log\""},
+    {"bad_when_unknown_parent", 5, 31,
+     "[space.beta] when refers to \"optimiser\", which is not a dimension (the space has: "
+     "optimizer)"},
+    {"bad_when_later_parent", 4, 31,
+     "[space.beta] when refers to \"optimizer\", which must be defined before \"beta\""},
+    {"bad_when_impossible_value", 5, 31,
+     "[space.beta] when optimizer = \"sdg\" can never hold: \"optimizer\" is choices [\"sgd\", "
+     "\"adam\"]"},
+    {"bad_when_two_parents", 5, 38, "[space.beta] when must name one dimension and its value(s)"},
 };
 
 }  // namespace
@@ -102,6 +111,19 @@ BOOST_AUTO_TEST_CASE(reports_each_bad_file_at_its_line_and_column) {
             BOOST_TEST(d.message.find(c.message) != std::string::npos, d.message);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(reads_conditional_dimensions) {
+    auto l = load("conditional");
+    BOOST_TEST_REQUIRE(l.errors.empty(), all(l.errors));
+    const experiment& e = l.ex;
+    BOOST_TEST_REQUIRE(e.space.size() == 3u);
+    BOOST_TEST(!e.space[0].when().has_value());
+    BOOST_TEST_REQUIRE(e.space[1].when().has_value());
+    BOOST_TEST(e.space[1].when()->parent == "optimizer");
+    BOOST_TEST((e.space[1].when()->values == std::vector<value>{std::string("sgd")}));
+    BOOST_TEST(e.space[2].when()->values.size() == 2u);
+    BOOST_TEST(e.space.conditional());
 }
 
 BOOST_AUTO_TEST_CASE(turns_a_syntax_error_into_one_diagnostic) {

@@ -501,3 +501,94 @@ BOOST_AUTO_TEST_CASE(one_point_dimensions_work) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(conditions)
+
+namespace {
+space conditional_space() {
+    space s;
+    s.add(dimension::categorical("optimizer", {std::string("sgd"), std::string("adam")}));
+    s.add(dimension::real("beta", 0.5, 0.99, scale::log1m).when("optimizer", {std::string("sgd")}));
+    s.add(dimension::real("beta2", 0.9, 0.9999, scale::log1m)
+              .when("optimizer", {std::string("adam")}));
+    s.add(dimension::integer("warmup", 1, 10).when("beta2", {}));  // checked by problems()
+    return s;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(inactive_dimensions_are_left_out) {
+    space s;
+    s.add(dimension::categorical("optimizer", {std::string("sgd"), std::string("adam")}));
+    s.add(dimension::real("beta", 0.5, 0.99, scale::log1m).when("optimizer", {std::string("sgd")}));
+    s.add(dimension::integer("units", 8, 64));
+    BOOST_TEST(s.problems().empty());
+    BOOST_TEST(s.conditional());
+    std::vector<double> sgd = {0.1, 0.5, 0.5}, adam = {0.9, 0.5, 0.5};
+    params p = s.from_unit(sgd), q = s.from_unit(adam);
+    BOOST_TEST(p.count("beta") == 1u);
+    BOOST_TEST(q.count("beta") == 0u);
+    BOOST_TEST(q.size() == 2u);
+    BOOST_TEST(s.contains(p));
+    BOOST_TEST(s.contains(q));
+    auto u = s.to_unit(q);
+    BOOST_TEST(std::isnan(u[1]));
+    BOOST_TEST(!std::isnan(u[2]));
+    // An inactive value present, or an active one missing, is not in the space.
+    params bad = q;
+    bad["beta"] = 0.9;
+    BOOST_TEST(!s.contains(bad));
+    params missing = p;
+    missing.erase("beta");
+    BOOST_TEST(!s.contains(missing));
+    BOOST_CHECK_THROW(s.to_unit(params{{"beta", 0.9}}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(conditions_chain_through_inactive_parents) {
+    space s;
+    s.add(dimension::categorical("a", {std::string("x"), std::string("y")}));
+    s.add(dimension::categorical("b", {std::string("p"), std::string("q")})
+              .when("a", {std::string("x")}));
+    s.add(dimension::real("c", 0, 1).when("b", {std::string("p")}));
+    BOOST_TEST(s.problems().empty());
+    std::vector<double> u = {0.9, 0.1, 0.5};  // a = y: b inactive, so c too
+    params p = s.from_unit(u);
+    BOOST_TEST(p.size() == 1u);
+    BOOST_TEST(s.contains(p));
+}
+
+BOOST_AUTO_TEST_CASE(broken_conditions_are_reported) {
+    auto problems = conditional_space().problems();
+    BOOST_TEST_REQUIRE(problems.size() == 1u);
+    BOOST_TEST(problems[0].find("[space.warmup] when needs at least one value") == 0u, problems[0]);
+
+    space s;
+    s.add(dimension::real("beta", 0.5, 0.99).when("optimizer", {std::string("sgd")}));
+    s.add(dimension::categorical("optimizer", {std::string("sgd")}));
+    s.add(dimension::real("rho", 0.5, 0.99).when("optimiser", {std::string("sgd")}));
+    s.add(dimension::real("eps", 0.5, 0.99).when("optimizer", {std::string("sdg")}));
+    s.add(dimension::real("self", 0.5, 0.99).when("self", {0.6}));
+    auto all = s.problems();
+    auto has = [&](const std::string& text) {
+        return std::any_of(all.begin(), all.end(),
+                           [&](const std::string& p) { return p.find(text) != std::string::npos; });
+    };
+    BOOST_TEST(
+        has("[space.beta] when refers to \"optimizer\", which must be defined before \"beta\""));
+    BOOST_TEST(has("[space.rho] when refers to \"optimiser\", which is not a dimension"));
+    BOOST_TEST(has("[space.eps] when optimizer = \"sdg\" can never hold"));
+    BOOST_TEST(has("[space.self] when cannot refer to the dimension itself"));
+}
+
+BOOST_AUTO_TEST_CASE(a_condition_changes_the_hash) {
+    space a, b;
+    a.add(dimension::categorical("o", {std::string("sgd"), std::string("adam")}));
+    a.add(dimension::real("beta", 0.5, 0.99));
+    b.add(dimension::categorical("o", {std::string("sgd"), std::string("adam")}));
+    b.add(dimension::real("beta", 0.5, 0.99).when("o", {std::string("sgd")}));
+    BOOST_TEST(a.hash() != b.hash());
+    BOOST_TEST(
+        b.describe().find("beta float [0.5, 0.99] linear when o in [\"sgd\"]") != std::string::npos,
+        b.describe());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

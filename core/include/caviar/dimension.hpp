@@ -9,6 +9,7 @@
 #include <caviar/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ enum class scale { linear, log, log1m };
 CAVIAR_API const char* to_string(dimension_kind k);
 CAVIAR_API const char* to_string(scale s);
 
+/// A dimension is active only when an earlier dimension (its parent) has one of `values`, e.g.
+/// `momentum` only when `optimizer` is "sgd". An inactive dimension is absent from the params.
+struct condition {
+    std::string parent;
+    std::vector<value> values;
+};
+
 class CAVIAR_API dimension {
 public:
     /// An integer dimension over [low, high] (both included). step 0 means 1.
@@ -33,6 +41,11 @@ public:
                           caviar::scale s = scale::linear, double step = 0);
     /// A categorical dimension; choices are strings or numbers.
     static dimension categorical(std::string name, std::vector<value> choices);
+
+    /// Makes this dimension conditional (see condition); returns *this.
+    dimension& when(std::string parent, std::vector<value> values);
+    /// The condition, if the dimension is conditional.
+    const std::optional<caviar::condition>& when() const { return when_; }
 
     /// The rules this dimension breaks, each naming the rule and the values, e.g.
     /// "low must be below high, got low=1, high=0.1". Empty when valid.
@@ -56,7 +69,8 @@ public:
     /// Whether v has this dimension's type, lies in the bounds and on the step grid.
     bool contains(const value& v) const;
 
-    /// Canonical one-line text, e.g. "units int [8, 256] log"; used for hashing and display.
+    /// Canonical one-line text, e.g. "units int [8, 256] log" or
+    /// "momentum float [0, 1] linear when optimizer in [\"sgd\"]"; used for hashing and display.
     std::string describe() const;
 
 private:
@@ -70,6 +84,7 @@ private:
     double high_ = 1;
     double step_ = 0;
     std::vector<value> choices_;
+    std::optional<caviar::condition> when_;
 };
 
 }  // namespace caviar

@@ -31,6 +31,11 @@ public:
     virtual void load(std::istream& in);
     /// Changes non-architecture params between steps (capabilities().update).
     virtual void update(const params& p);
+
+    /// Asks a step() running on another thread to return early (a trial timeout); that step()
+    /// should then throw. Thread: called from the host's watchdog thread while step() runs, so it
+    /// must be thread-safe; the default does nothing (the run stops at its next step boundary).
+    virtual void cancel() noexcept;
 };
 
 struct model_capabilities {

@@ -20,6 +20,9 @@ struct sample_request {
     std::span<const trial* const> finished;
     /// Params of trials running now, so a sampler can avoid proposing them again.
     std::span<const params> pending;
+    /// Finished trials of another study to learn from (warm start), possibly with params
+    /// outside this space (skip those); empty unless the experiment asks for a warm start.
+    std::span<const trial* const> prior;
     const caviar::objective& objective;
     /// The new trial's number and seed (derive_seed(study seed, number)).
     std::int64_t number = 0;

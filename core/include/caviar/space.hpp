@@ -28,14 +28,23 @@ public:
     /// The dimension called name, or nullptr.
     const dimension* find(std::string_view name) const;
 
-    /// Every dimension's problems (prefixed "[space.NAME] ") plus duplicate names.
+    /// Every dimension's problems (prefixed "[space.NAME] ") plus duplicate names and broken
+    /// conditions (unknown parent, parent defined later, values the parent cannot take).
     std::vector<std::string> problems() const;
 
-    /// Point in the unit cube (one coordinate per dimension, in order) -> params.
+    /// Whether any dimension is conditional.
+    bool conditional() const;
+    /// Whether dimension d is active given the (other) params in p: it has no condition, or its
+    /// parent is present in p with one of the condition's values.
+    bool active(const dimension& d, const params& p) const;
+
+    /// Point in the unit cube (one coordinate per dimension, in order) -> params; inactive
+    /// dimensions are left out (their coordinates are ignored).
     params from_unit(std::span<const double> u) const;
-    /// params -> point in the unit cube; throws std::invalid_argument on a missing name.
+    /// params -> point in the unit cube; absent (inactive) dimensions give NaN. Throws
+    /// std::invalid_argument when an unconditional dimension is missing.
     std::vector<double> to_unit(const params& p) const;
-    /// Whether p has exactly these dimensions' names, each value contained.
+    /// Whether p has a contained value for exactly the dimensions that are active in it.
     bool contains(const params& p) const;
 
     /// Canonical text (one dimension per line) and its 64-bit FNV-1a hash: two studies have the

@@ -242,6 +242,11 @@ bool dimension::contains(const value& v) const {
     return true;
 }
 
+dimension& dimension::when(std::string parent, std::vector<value> values) {
+    when_ = caviar::condition{std::move(parent), std::move(values)};
+    return *this;
+}
+
 std::string dimension::describe() const {
     std::ostringstream out;
     out << name_ << ' ' << to_string(kind_);
@@ -250,11 +255,17 @@ std::string dimension::describe() const {
         for (std::size_t i = 0; i < choices_.size(); ++i)
             out << (i ? ", " : "") << quoted(choices_[i]);
         out << ']';
-        return out.str();
+    } else {
+        out << " [" << num(low_) << ", " << num(high_) << "] " << to_string(scale_);
+        if (step_ > 0 && !(kind_ == dimension_kind::integer && step_ == 1))
+            out << " step " << num(step_);
     }
-    out << " [" << num(low_) << ", " << num(high_) << "] " << to_string(scale_);
-    if (step_ > 0 && !(kind_ == dimension_kind::integer && step_ == 1))
-        out << " step " << num(step_);
+    if (when_) {
+        out << " when " << when_->parent << " in [";
+        for (std::size_t i = 0; i < when_->values.size(); ++i)
+            out << (i ? ", " : "") << quoted(when_->values[i]);
+        out << ']';
+    }
     return out.str();
 }
 

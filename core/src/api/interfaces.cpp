@@ -80,6 +80,8 @@ void run::update(const params&) {
     throw std::logic_error("this model does not support changing params mid-run");
 }
 
+void run::cancel() noexcept {}
+
 model::~model() = default;
 void model::prepare(const space&) {}
 

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <optional>
+#include <set>
 
 namespace caviar {
 
 namespace {
 
-const std::vector<std::string> dimension_keys = {"int", "float", "choices", "scale", "step"};
+const std::vector<std::string> dimension_keys = {"int", "float", "choices", "scale", "step",
+                                                 "when"};
 const std::vector<std::string> scale_names = {"linear", "log", "log1m"};
 
 struct entry {
@@ -61,8 +64,12 @@ public:
         if (kinds[0] == "choices") d = read_choices();
         if (!ok_ || !d) return std::nullopt;
         for (const auto& p : d->problems()) error(where_, p);
-        return d;
+        read_when(*d);
+        return ok_ ? d : std::nullopt;
     }
+
+    /// Where `when` is written (for the space-wide checks of conditions).
+    source_pos when_pos() const { return at("when"); }
 
 private:
     void error(const source_pos& where, const std::string& message) {
@@ -173,6 +180,38 @@ private:
         return dimension::categorical(name_, std::move(choices));
     }
 
+    // when = { parent = value } or { parent = [value, ...] }
+    void read_when(dimension& d) {
+        const auto* n = t_.get("when");
+        if (!n) return;
+        const auto* w = n->as_table();
+        if (!w || w->size() != 1) {
+            error(at(*n), "when must name one dimension and its value(s), e.g. when = { optimizer "
+                          "= \"sgd\" } or when = { optimizer = [\"sgd\", \"adam\"] }, got " +
+                              describe(*n));
+            return;
+        }
+        auto first = w->begin();  // keep the iterator: TOML++ hands out a proxy it owns
+        const toml::key& parent = first->first;
+        const toml::node& v = first->second;
+        std::vector<value> values;
+        auto add = [&](const toml::node& x) {
+            if (const auto* s = x.as_string())
+                values.emplace_back(s->get());
+            else if (const auto* i = x.as_integer())
+                values.emplace_back(i->get());
+            else if (const auto* f = x.as_floating_point())
+                values.emplace_back(f->get());
+            else
+                error(at(x), "when values must be strings or numbers, got " + describe(x));
+        };
+        if (const auto* a = v.as_array())
+            for (const auto& x : *a) add(x);
+        else
+            add(v);
+        d.when(std::string(parent.str()), std::move(values));
+    }
+
     static std::optional<double> number(const toml::node& n) {
         if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
         if (const auto* d = n.as_floating_point()) return d->get();
@@ -206,6 +245,7 @@ space read_space(const toml::node* node, const source_pos& where, toml_reader& r
         r.error(where, "[space] needs at least one dimension, e.g. units = { int = [8, 256] }");
         return out;
     }
+    std::map<std::string, source_pos> when_at;
     for (const auto& e : in_file_order(*t, where, r)) {
         const std::string name(e.key->str());
         const auto* dt = e.node->as_table();
@@ -217,7 +257,24 @@ space read_space(const toml::node* node, const source_pos& where, toml_reader& r
                         describe(*e.node));
             continue;
         }
-        if (auto d = dimension_reader(name, *dt, e.where, r).read()) out.add(std::move(*d));
+        dimension_reader reader(name, *dt, e.where, r);
+        if (auto d = reader.read()) {
+            if (d->when()) when_at.emplace(name, reader.when_pos());
+            out.add(std::move(*d));
+        }
+    }
+    // Conditions refer to other dimensions, so they are checked once the space is complete;
+    // each dimension's own rules were reported above.
+    if (!when_at.empty()) {
+        std::set<std::string> own;
+        for (const auto& d : out)
+            for (const auto& p : d.problems()) own.insert("[space." + d.name() + "] " + p);
+        for (const auto& p : out.problems()) {
+            if (own.count(p)) continue;
+            std::string name = p.substr(7, p.find(']') - 7);
+            auto it = when_at.find(name);
+            r.error(it == when_at.end() ? where : it->second, p);
+        }
     }
     return out;
 }

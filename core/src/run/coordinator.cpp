@@ -26,6 +26,7 @@ coordinator::coordinator(coordinator_config cfg, store& db, caviar::sampler& smp
                          caviar::strategy& strat, std::vector<trial> trials)
     : cfg_(std::move(cfg)), db_(db), sampler_(smp), strategy_(strat) {
     progress_.budget = cfg_.budget;
+    for (const auto& t : cfg_.prior) prior_.push_back(&t);
     for (auto& t : trials) {
         trials_.push_back(std::move(t));
         const trial& added = trials_.back();
@@ -55,6 +56,7 @@ params coordinator::propose(const caviar::space& s) {
     sample_request req{.space = s,
                        .finished = finished_,
                        .pending = pending,
+                       .prior = prior_,
                        .objective = cfg_.objective,
                        .number = number,
                        .seed = derive_seed(cfg_.seed, static_cast<std::uint64_t>(number)),

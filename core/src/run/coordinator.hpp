@@ -54,6 +54,8 @@ struct coordinator_config {
     std::string sampler_name;
     /// Stop handing out work after this many finished trials when all of them failed.
     std::int64_t fail_fast_after = 10;
+    /// Finished trials of another study, for samplers that warm-start (sample_request::prior).
+    std::vector<trial> prior;
 };
 
 class coordinator final : public study_view {
@@ -116,6 +118,7 @@ private:
     std::deque<trial> trials_;            // deque: pointers stay valid as it grows
     std::vector<const trial*> all_;       // every trial, in number order
     std::vector<const trial*> finished_;  // complete, pruned, failed
+    std::vector<const trial*> prior_;     // into cfg_.prior
     std::int64_t counts_[6] = {};         // by trial_state
     std::deque<std::int64_t> requeued_;   // queued trials to hand out before new ones
     study_progress progress_;
