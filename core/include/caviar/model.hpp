@@ -8,6 +8,7 @@
 #include <caviar/value.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -38,6 +39,15 @@ public:
     virtual void cancel() noexcept;
 };
 
+/// Where a run belongs, for models that keep files or name things per trial.
+struct run_context {
+    std::int64_t trial = 0;  // the trial's number
+    std::string study;       // the study's name
+    /// A folder for this trial's files, beside the store (STORE-files/STUDY/trial-N); not
+    /// created by the host: a model that writes files creates it.
+    std::filesystem::path workdir;
+};
+
 struct model_capabilities {
     bool checkpoints = false;  // run::save / run::load work
     bool update = false;       // run::update works
@@ -57,8 +67,12 @@ public:
     /// std::invalid_argument with a message for the user.
     virtual void prepare(const space& s);
 
-    /// A new run of params, seeded for reproducibility.
-    virtual std::unique_ptr<run> start(const params& p, std::uint64_t seed) const = 0;
+    /// A new run of params, seeded for reproducibility. Override this one or the one with a
+    /// run_context (a model that needs the trial number or a folder for files).
+    virtual std::unique_ptr<run> start(const params& p, std::uint64_t seed) const;
+    /// The host calls this one; the default forwards to start(p, seed).
+    virtual std::unique_ptr<run> start(const params& p, std::uint64_t seed,
+                                       const run_context& ctx) const;
 
     /// Steps a full run takes (epochs); 1 for a one-shot function.
     virtual std::int64_t max_steps() const = 0;

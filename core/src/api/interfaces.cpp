@@ -83,6 +83,14 @@ void run::update(const params&) {
 void run::cancel() noexcept {}
 
 model::~model() = default;
+std::unique_ptr<run> model::start(const params&, std::uint64_t) const {
+    throw std::logic_error(
+        "this model overrides neither start(params, seed) nor "
+        "start(params, seed, context)");
+}
+std::unique_ptr<run> model::start(const params& p, std::uint64_t seed, const run_context&) const {
+    return start(p, seed);
+}
 void model::prepare(const space&) {}
 
 }  // namespace caviar

@@ -9,12 +9,16 @@ namespace caviar {
 namespace {
 
 // One trial on the calling thread. Returns normally in every case.
-void run_trial(coordinator& coord, const model& m, const std::string& model_name,
+void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
                const assignment& a) {
+    const std::string& model_name = ctx.model_name;
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
     std::int64_t step = 0;
     try {
-        std::unique_ptr<run> r = m.start(a.params, a.seed);
+        run_context rc{.trial = a.number,
+                       .study = ctx.study,
+                       .workdir = ctx.files / ("trial-" + std::to_string(a.number))};
+        std::unique_ptr<run> r = m.start(a.params, a.seed, rc);
         for (;;) {
             if (coord.stop_requested()) {
                 coord.interrupt(a.number);
@@ -55,14 +59,14 @@ int worker_count(int threads) {
     return threads > 0 ? threads : omp_get_num_procs();
 }
 
-void execute(coordinator& coord, const model& m, const std::string& model_name, int threads) {
-    int workers = worker_count(threads);
+void execute(coordinator& coord, const model& m, const execution_context& ctx) {
+    int workers = worker_count(ctx.threads);
 #pragma omp parallel num_threads(workers)
     {
         // Nothing may escape an OpenMP region: run_trial catches the model's exceptions, and
         // the coordinator turns its own failures into a fatal study error.
         try {
-            while (auto a = coord.next()) run_trial(coord, m, model_name, *a);
+            while (auto a = coord.next()) run_trial(coord, m, ctx, *a);
         } catch (const std::exception& e) {
             coord.fail(std::string("worker failed: ") + e.what());
         }

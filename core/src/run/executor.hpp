@@ -6,14 +6,23 @@
 
 #include <caviar/model.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace caviar {
 
+/// Where trials run: the names and folders handed to model::start in a run_context.
+struct execution_context {
+    std::string model_name;  // prefixes the messages of failed trials
+    std::string study;
+    std::filesystem::path files;  // trial N's workdir is files / "trial-N"
+    int threads = 0;              // 0 = all cores
+};
+
 /// Runs trials until the coordinator says the study is over or a stop is requested.
-/// threads 0 = all cores. Exceptions from the model fail that trial only (state failed, message
-/// kept, prefixed with model_name); nothing escapes a worker.
-void execute(coordinator& coord, const model& m, const std::string& model_name, int threads);
+/// Exceptions from the model fail that trial only (state failed, message kept, prefixed with the
+/// model's name); nothing escapes a worker.
+void execute(coordinator& coord, const model& m, const execution_context& ctx);
 
 /// The number of workers `threads` means (0 = all cores).
 int worker_count(int threads);

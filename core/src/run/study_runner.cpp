@@ -106,7 +106,11 @@ run_result run_study(study_setup& setup, const run_options& opts) {
 
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
-    execute(coord, *setup.model, setup.model_plugin.info.name, e.threads);
+    execute(coord, *setup.model,
+            {.model_name = setup.model_plugin.info.name,
+             .study = e.name,
+             .files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name,
+             .threads = e.threads});
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
