@@ -163,6 +163,28 @@ BOOST_AUTO_TEST_CASE(refuses_the_wrong_number_of_numeric_dimensions) {
     BOOST_TEST(message("sphere", xyz) == "(accepted)");
 }
 
+BOOST_AUTO_TEST_CASE(refuses_a_conditional_numeric_dimension) {
+    caviar::space sp;
+    sp.add(dimension::categorical("opt", {std::string("sgd"), std::string("adam")}));
+    sp.add(dimension::real("x", 0, 1));
+    sp.add(dimension::real("y", 0, 1).when("opt", {std::string("sgd")}));
+    try {
+        functions_model("sphere")->prepare(sp);
+        BOOST_FAIL("a conditional coordinate was accepted");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).starts_with("[space.y] the functions model takes every "
+                                                     "int and float dimension as a coordinate"),
+                   e.what());
+    }
+    // A conditional choice is not a coordinate: fine.
+    caviar::space choices;
+    choices.add(dimension::categorical("opt", {std::string("sgd"), std::string("adam")}));
+    choices.add(dimension::real("x", 0, 1));
+    choices.add(dimension::categorical("nesterov", {std::string("yes"), std::string("no")})
+                    .when("opt", {std::string("sgd")}));
+    BOOST_CHECK_NO_THROW(functions_model("sphere")->prepare(choices));
+}
+
 BOOST_AUTO_TEST_CASE(ignores_categorical_dimensions_and_follows_space_order) {
     // Goldstein-Price is not symmetric: (0, -1) is its minimum, (-1, 0) is not. The coordinates
     // come in space order (zz, aa), not in the params' name order.

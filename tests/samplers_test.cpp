@@ -282,6 +282,59 @@ BOOST_AUTO_TEST_CASE(serves_a_one_point_space) {
     BOOST_TEST(near(caviar::get_real(propose(*make_grid(1), wide, 0, 1), "lr"), 1e-2));
 }
 
+BOOST_AUTO_TEST_CASE(enumerates_distinct_params_of_a_conditional_space) {
+    // sgd: 2 momentums x 2 nesterovs; adam: constant, or cosine x 2 warmups (0 and 2: the ends
+    // of the int). An inactive dimension must not multiply the grid: 4 + 1 + 2 = 7 points, not
+    // 2 * 2 * 2 * 2 * 2 = 32.
+    caviar::space sp;
+    sp.add(dimension::categorical("opt", {std::string("sgd"), std::string("adam")}));
+    sp.add(dimension::real("momentum", 0, 0.9).when("opt", {std::string("sgd")}));
+    sp.add(dimension::categorical("nesterov", {std::string("yes"), std::string("no")})
+               .when("opt", {std::string("sgd")}));
+    sp.add(dimension::categorical("schedule", {std::string("constant"), std::string("cosine")})
+               .when("opt", {std::string("adam")}));
+    sp.add(dimension::integer("warmup", 0, 2).when("schedule", {std::string("cosine")}));
+    BOOST_REQUIRE(sp.problems().empty());
+    auto s = make_grid(2);
+    BOOST_CHECK_EXCEPTION(s->prepare(sp, 6), std::invalid_argument, [](const auto& e) {
+        return std::string(e.what()).starts_with("the grid has 7 points");
+    });
+    BOOST_CHECK_NO_THROW(s->prepare(sp, 7));
+    std::vector<std::string> seen;
+    for (std::int64_t n = 0; n < 7; ++n) {
+        auto p = propose(*s, sp, n, 7);
+        BOOST_TEST_REQUIRE(sp.contains(p), text(p));
+        seen.push_back(text(p));
+    }
+    // Space order, the last active dimension turning fastest.
+    std::vector<std::string> expected{
+        "momentum=0 nesterov=yes opt=sgd ",   "momentum=0 nesterov=no opt=sgd ",
+        "momentum=0.9 nesterov=yes opt=sgd ", "momentum=0.9 nesterov=no opt=sgd ",
+        "opt=adam schedule=constant ",        "opt=adam schedule=cosine warmup=0 ",
+        "opt=adam schedule=cosine warmup=2 "};
+    BOOST_TEST(seen == expected, boost::test_tools::per_element());
+    BOOST_TEST(text(propose(*s, sp, 7, 7)) == expected[0]);  // wraps around
+}
+
+BOOST_AUTO_TEST_CASE(a_condition_on_a_value_off_the_grid_leaves_its_dimension_out) {
+    // y is active only at x = 0.25: with 5 points x takes it (4 points + 3 values of y), with 3
+    // points x takes 0, 0.5 and 1 only, so y never comes up.
+    caviar::space sp;
+    sp.add(dimension::real("x", 0, 1, scale::linear, 0.25));
+    sp.add(dimension::integer("y", 1, 3).when("x", {0.25}));
+    auto fine = make_grid(5);
+    BOOST_CHECK_NO_THROW(fine->prepare(sp, 7));
+    BOOST_CHECK_THROW(fine->prepare(sp, 6), std::invalid_argument);
+    std::set<std::string> seen;
+    for (std::int64_t n = 0; n < 7; ++n) seen.insert(text(propose(*fine, sp, n, 7)));
+    BOOST_TEST(seen.size() == 7u);
+    BOOST_TEST(seen.count("x=0.25 y=2 ") == 1u);
+    auto coarse = make_grid(3);
+    BOOST_CHECK_NO_THROW(coarse->prepare(sp, 3));
+    BOOST_CHECK_THROW(coarse->prepare(sp, 2), std::invalid_argument);
+    for (std::int64_t n = 0; n < 3; ++n) BOOST_TEST(propose(*coarse, sp, n, 3).size() == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 namespace {

@@ -92,8 +92,19 @@ public:
 
     void prepare(const space& s) override {
         std::vector<std::string> names;
-        for (const auto& d : s)
-            if (d.kind() != dimension_kind::categorical) names.push_back(d.name());
+        for (const auto& d : s) {
+            if (d.kind() == dimension_kind::categorical) continue;
+            // Every numeric dimension is a coordinate, and a coordinate cannot be missing.
+            if (d.when())
+                throw std::invalid_argument(
+                    "[space." + d.name() +
+                    "] the functions model takes every int and float "
+                    "dimension as a coordinate of \"" +
+                    std::string(f_->name) +
+                    "\", so none can be conditional (when = ...); drop the condition or make "
+                    "the dimension a choice");
+            names.push_back(d.name());
+        }
         std::size_t n = names.size();
         bool fits = f_->dims ? n == f_->dims : n >= f_->min_dims;
         if (!fits) {
