@@ -1,5 +1,5 @@
-// The mlp model plugin: learning the digits, determinism, checkpoints, mid-run updates, bad data
-// and bad params, divergence.
+// The mlp model plugin: learning the digits (momentum and Adam), determinism, checkpoints,
+// mid-run updates, bad data and bad params, divergence.
 #define BOOST_TEST_MODULE mlp
 #include <boost/test/unit_test.hpp>
 
@@ -59,6 +59,14 @@ const params sensible = {{"layers", std::int64_t{1}},
                          {"activation", std::string("relu")},
                          {"learning_rate", 0.05},
                          {"beta", 0.9}};
+
+// Adam's usual step size; beta2 left out, as in a space where it is conditional and inactive.
+const params adam = {{"layers", std::int64_t{1}},
+                     {"units", std::int64_t{64}},
+                     {"activation", std::string("relu")},
+                     {"optimizer", std::string("adam")},
+                     {"learning_rate", 0.002},
+                     {"beta", 0.9}};
 
 std::vector<caviar::metrics> steps(caviar::run& r, int n) {
     std::vector<caviar::metrics> out;
@@ -140,7 +148,8 @@ BOOST_AUTO_TEST_CASE(describes_itself) {
         boost::test_tools::per_element());
     BOOST_TEST(m.capabilities().checkpoints);
     BOOST_TEST(m.capabilities().update);
-    BOOST_TEST(m.architecture() == (std::vector<std::string>{"layers", "units", "activation"}),
+    BOOST_TEST(m.architecture() ==
+                   (std::vector<std::string>{"layers", "units", "activation", "optimizer"}),
                boost::test_tools::per_element());
 }
 
@@ -155,6 +164,34 @@ BOOST_AUTO_TEST_CASE(learns_the_digits) {
     }
     BOOST_TEST(curve.back().at("val_accuracy") > 0.9);
     BOOST_TEST(curve.back().at("train_loss") < curve.front().at("train_loss"));
+}
+
+BOOST_AUTO_TEST_CASE(adam_learns_the_digits) {
+    auto r = digits_model().start(adam, 1);
+    std::vector<caviar::metrics> curve;
+    while (!r->done()) curve.push_back(r->step());
+    BOOST_TEST(curve.back().at("val_accuracy") > 0.9);
+    BOOST_TEST(curve.back().at("train_loss") < curve.front().at("train_loss"));
+    // Not the momentum curve under another name.
+    BOOST_TEST(curve.front().at("val_loss") !=
+               digits_model().start(sensible, 1)->step().at("val_loss"));
+}
+
+BOOST_AUTO_TEST_CASE(omitted_beta2_is_the_default) {
+    params explicit_default = adam;
+    explicit_default["beta2"] = 0.999;
+    params other = adam;
+    other["beta2"] = 0.9;
+    auto a = steps(*digits_model().start(adam, 4), 2);
+    auto b = steps(*digits_model().start(explicit_default, 4), 2);
+    auto c = steps(*digits_model().start(other, 4), 2);
+    for (int i = 0; i < 2; ++i) BOOST_TEST((a[i] == b[i]));
+    BOOST_TEST(a.back().at("val_loss") != c.back().at("val_loss"));
+    // A momentum run takes beta2 (a space need not make it conditional) and ignores it.
+    params momentum = sensible;
+    momentum["beta2"] = 0.9;
+    BOOST_TEST(
+        (digits_model().start(momentum, 4)->step() == digits_model().start(sensible, 4)->step()));
 }
 
 BOOST_AUTO_TEST_CASE(every_activation_and_depth_learns) {
@@ -216,6 +253,71 @@ BOOST_AUTO_TEST_CASE(save_then_load_continues_bit_identically) {
         BOOST_TEST((rest[i] == straight[i + 2]));
     }
     BOOST_TEST(resumed->done() == false);  // 5 of 10 epochs
+}
+
+BOOST_AUTO_TEST_CASE(adam_save_then_load_continues_bit_identically) {
+    params p = adam;
+    p["layers"] = std::int64_t{2};
+    p["weight_decay"] = 1e-4;
+    // beta2 changed mid-run, so the checkpoint must carry it (and the moments and step count).
+    auto straight_run = digits_model().start(p, 7);
+    steps(*straight_run, 1);
+    straight_run->update({{"beta2", 0.99}});
+    auto straight = steps(*straight_run, 4);
+
+    auto first = digits_model().start(p, 7);
+    steps(*first, 1);
+    first->update({{"beta2", 0.99}});
+    steps(*first, 1);
+    std::stringstream saved;
+    first->save(saved);
+    first.reset();
+
+    auto resumed = digits_model().start(p, 1234);
+    resumed->load(saved);
+    auto rest = steps(*resumed, 3);
+    for (int i = 0; i < 3; ++i) {
+        BOOST_TEST_INFO("epoch " << i + 3);
+        BOOST_TEST((rest[i] == straight[i + 1]));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(load_refuses_another_optimizer) {
+    auto a = digits_model().start(adam, 5);
+    std::stringstream saved;
+    a->save(saved);
+    auto b = digits_model().start(sensible, 5);
+    const std::string e = error_of([&] { b->load(saved); });
+    BOOST_TEST(contains(e, "optimizer=adam"));
+    BOOST_TEST(contains(e, "optimizer=momentum"));
+}
+
+// A version 1 checkpoint (before Adam) is version 2's momentum checkpoint without the optimizer,
+// beta2 and updates fields.
+BOOST_AUTO_TEST_CASE(loads_version_1_checkpoints) {
+    auto a = digits_model().start(sensible, 6);
+    steps(*a, 2);
+    std::stringstream saved;
+    a->save(saved);
+    std::string v2 = saved.str();
+    const auto expected = steps(*a, 2);
+
+    constexpr std::size_t version_at = 11, optimizer_at = 11 + 4 + 8 * 5 + 1;
+    constexpr std::size_t beta2_at = optimizer_at + 1 + 8 * 2, updates_at = beta2_at + 8 * 4 + 1;
+    BOOST_TEST(v2[version_at] == 2);
+    std::string v1 = v2.substr(0, optimizer_at) +
+                     v2.substr(optimizer_at + 1, beta2_at - optimizer_at - 1) +
+                     v2.substr(beta2_at + 8, updates_at - beta2_at - 8) + v2.substr(updates_at + 8);
+    v1[version_at] = 1;
+
+    auto b = digits_model().start(sensible, 99);
+    std::istringstream in(v1);
+    BOOST_TEST(error_of([&] { b->load(in); }).empty());
+    BOOST_TEST((steps(*b, 2) == expected));
+
+    v1[version_at] = 3;
+    std::istringstream future(v1);
+    BOOST_TEST(contains(error_of([&] { b->load(future); }), "reads versions 1 to 2"));
 }
 
 BOOST_AUTO_TEST_CASE(checkpoint_keeps_updated_params) {
@@ -307,6 +409,44 @@ BOOST_AUTO_TEST_CASE(update_refuses_architecture_changes) {
     BOOST_TEST(contains(error_of([&] { r->update({{"lr", 0.1}}); }), "learning_rate"));
 }
 
+BOOST_AUTO_TEST_CASE(update_takes_beta2_but_not_the_optimizer) {
+    auto a = digits_model().start(adam, 8);
+    auto b = digits_model().start(adam, 8);
+    steps(*a, 1);
+    steps(*b, 1);
+    BOOST_TEST(error_of([&] { b->update({{"beta2", 0.9}}); }).empty());
+    BOOST_TEST(a->step().at("val_loss") != b->step().at("val_loss"));
+    BOOST_TEST(contains(error_of([&] { b->update({{"beta2", 1.0}}); }), "beta2 must be in [0, 1)"));
+
+    const std::string e = error_of([&] { b->update({{"optimizer", std::string("momentum")}}); });
+    BOOST_TEST(contains(e, "optimizer is an architecture parameter and cannot change mid-run"));
+    BOOST_TEST_INFO(e);
+    BOOST_TEST(contains(e, "the run has adam"));
+    // The same optimizer (a full param set) is fine.
+    BOOST_TEST(error_of([&] { b->update(adam); }).empty());
+    auto c = digits_model().start(sensible, 8);
+    BOOST_TEST(contains(error_of([&] {
+                            c->update({{"optimizer", std::string("adam")}});
+                        }),
+                        "optimizer is an architecture parameter"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_optimizers_are_refused) {
+    auto start_error = [&](caviar::value v) {
+        params p = sensible;
+        p["optimizer"] = v;
+        return error_of([&] { digits_model().start(p, 1); });
+    };
+    const std::string adamw = start_error(std::string("adamw"));
+    BOOST_TEST(contains(adamw, "optimizer \"adamw\" is not supported (did you mean \"adam\"?)"));
+    BOOST_TEST(contains(adamw, "supported: \"momentum\", \"adam\""));
+    BOOST_TEST(contains(start_error(std::string("sgd")), "did you mean \"momentum\""));
+    BOOST_TEST(contains(start_error(std::string("Adam")), "did you mean \"adam\""));
+    BOOST_TEST(contains(start_error(std::string("lbfgs")), "not supported (supported:"));
+    BOOST_TEST(contains(start_error(std::int64_t{1}), "expected a name"));
+    BOOST_TEST(start_error(std::string("momentum")).empty());
+}
+
 BOOST_AUTO_TEST_CASE(bad_params_name_the_param) {
     const auto& m = digits_model();
     auto start_error = [&](const char* name, caviar::value v) {
@@ -338,11 +478,19 @@ BOOST_AUTO_TEST_CASE(prepare_checks_the_space) {
          dimension::real("beta", 0.8, 0.99, caviar::scale::log1m),
          dimension::categorical("activation", {std::string("relu"), std::string("tanh")})});
     BOOST_TEST(error_of([&] { m.prepare(good); }).empty());
+    // beta2 only where it means something, as an experiment file's `when` writes it.
+    caviar::space conditional(
+        {dimension::categorical("optimizer", {std::string("momentum"), std::string("adam")}),
+         dimension::real("beta", 0.5, 0.999, caviar::scale::log1m),
+         dimension::real("beta2", 0.9, 0.9999, caviar::scale::log1m)
+             .when("optimizer", {std::string("adam")})});
+    BOOST_TEST(error_of([&] { m.prepare(conditional); }).empty());
 
     auto problem = [&](dimension d) { return error_of([&] { m.prepare(caviar::space({d})); }); };
     const std::string unknown = problem(dimension::integer("unit", 1, 8));
     BOOST_TEST(contains(unknown, "did you mean 'units'"));
-    BOOST_TEST(contains(unknown, "layers, units, activation, learning_rate"));
+    BOOST_TEST(
+        contains(unknown, "layers, units, activation, optimizer, learning_rate, beta, beta2"));
     BOOST_TEST(contains(problem(dimension::real("momentum", 0.5, 0.9)), "did you mean 'beta'"));
     BOOST_TEST(contains(
         problem(dimension::categorical("activation", {std::string("relu"), std::string("swish")})),
@@ -351,6 +499,15 @@ BOOST_AUTO_TEST_CASE(prepare_checks_the_space) {
     BOOST_TEST(contains(problem(dimension::real("units", 8, 64)), "integer dimension"));
     BOOST_TEST(contains(problem(dimension::real("beta", 0.5, 1.5)), "beta must be in [0, 1)"));
     BOOST_TEST(contains(problem(dimension::integer("layers", -1, 3)), "layers"));
+    BOOST_TEST(contains(problem(dimension::categorical(
+                            "optimizer", {std::string("momentum"), std::string("adagrad")})),
+                        "optimizer \"adagrad\" is not supported"));
+    BOOST_TEST(contains(
+        problem(dimension::categorical("optimizer", {std::string("sgd"), std::string("adam")})),
+        "did you mean \"momentum\""));
+    BOOST_TEST(contains(problem(dimension::integer("optimizer", 0, 1)), "categorical"));
+    BOOST_TEST(contains(problem(dimension::real("beta2", 0.9, 1.0)), "beta2 must be in [0, 1)"));
+    BOOST_TEST(contains(problem(dimension::real("opt", 0, 1)), "did you mean 'optimizer'"));
 }
 
 BOOST_AUTO_TEST_CASE(huge_learning_rate_fails_without_crashing) {

@@ -20,7 +20,8 @@ constexpr std::string_view trailer = "end\n";
 constexpr std::int64_t max_dimension = 1 << 24;
 constexpr std::int64_t max_tensor = std::int64_t{1} << 28;
 constexpr std::uint32_t max_text = 1 << 16;
-constexpr std::uint32_t max_tensors = 4 * 101;
+constexpr std::uint32_t max_tensors = 6 * 101;
+constexpr std::uint32_t first_version = 1;  // the oldest this plugin still reads
 
 [[noreturn]] void corrupt(const std::string& what) {
     throw std::invalid_argument("mlp checkpoint: " + what);
@@ -88,12 +89,15 @@ void write_checkpoint(std::ostream& out, const checkpoint& c) {
     w.put(c.params.layers);
     w.put(c.params.units);
     w.put(static_cast<std::uint8_t>(c.params.activation));
+    w.put(static_cast<std::uint8_t>(c.params.optimizer));
     w.put(c.params.learning_rate);
     w.put(c.params.beta);
+    w.put(c.params.beta2);
     w.put(c.params.weight_decay);
     w.put(c.params.batch_size);
     w.put(c.epoch);
     w.put(static_cast<std::uint8_t>(c.diverged));
+    w.put(c.updates);
     w.text(c.rng_state);
     w.put(static_cast<std::uint32_t>(c.tensors.size()));
     for (const auto& m : c.tensors) {
@@ -110,9 +114,11 @@ checkpoint read_checkpoint(std::istream& in) {
     char head[magic.size()];
     r.bytes(head, sizeof head);
     if (std::string_view(head, sizeof head) != magic) corrupt("not an mlp checkpoint");
-    if (auto v = r.get<std::uint32_t>(); v != checkpoint_version)
-        corrupt("version " + std::to_string(v) + ", this plugin reads version " +
-                std::to_string(checkpoint_version));
+    const auto version = r.get<std::uint32_t>();
+    if (version < first_version || version > checkpoint_version)
+        corrupt("version " + std::to_string(version) + ", this plugin reads versions " +
+                std::to_string(first_version) + " to " + std::to_string(checkpoint_version));
+    const bool v2 = version >= 2;
     checkpoint c;
     c.data_fingerprint = r.get<std::uint64_t>();
     c.features = r.dimension("features");
@@ -122,12 +128,22 @@ checkpoint read_checkpoint(std::istream& in) {
     auto a = r.get<std::uint8_t>();
     if (a >= activation_names.size()) corrupt("activation " + std::to_string(a));
     c.params.activation = static_cast<activation>(a);
+    if (v2) {
+        auto o = r.get<std::uint8_t>();
+        if (o >= optimizer_names.size()) corrupt("optimizer " + std::to_string(o));
+        c.params.optimizer = static_cast<optimizer>(o);
+    }
     c.params.learning_rate = r.get<double>();
     c.params.beta = r.get<double>();
+    if (v2) c.params.beta2 = r.get<double>();
     c.params.weight_decay = r.get<double>();
     c.params.batch_size = r.dimension("batch_size");
     c.epoch = r.dimension("epoch");
     c.diverged = r.get<std::uint8_t>() != 0;
+    if (v2) {
+        c.updates = r.get<std::int64_t>();
+        if (c.updates < 0) corrupt("updates = " + std::to_string(c.updates));
+    }
     c.rng_state = r.text();
     auto count = r.get<std::uint32_t>();
     if (count > max_tensors) corrupt(std::to_string(count) + " tensors");

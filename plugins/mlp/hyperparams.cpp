@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -27,6 +28,7 @@ constexpr rule rules[] = {
     {"units", true, 1, 65536, false},
     {"learning_rate", false, 0, std::numeric_limits<double>::max(), false},
     {"beta", false, 0, 1, true},
+    {"beta2", false, 0, 1, true},
     {"weight_decay", false, 0, std::numeric_limits<double>::max(), false},
     {"batch_size", true, 1, 1 << 24, false},
 };
@@ -63,16 +65,6 @@ std::optional<std::string> value_problem(const rule& r, const value& v) {
     return std::nullopt;
 }
 
-std::string activation_list() {
-    std::string s;
-    for (auto n : activation_names) s += (s.empty() ? "\"" : ", \"") + std::string(n) + "\"";
-    return s;
-}
-
-std::string activation_problem(const std::string& s) {
-    return "activation \"" + s + "\" is not supported (supported: " + activation_list() + ")";
-}
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -88,29 +80,77 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::string unknown_name_problem(const std::string& name) {
+using alias = std::pair<std::string_view, std::string_view>;  // another library's name, ours
+
+// The known name a misspelt (or differently cased, or aliased) one most likely means, if any is
+// close enough.
+std::optional<std::string_view> nearest(const std::string& name,
+                                        std::span<const std::string_view> known,
+                                        std::span<const alias> aliases) {
     std::string lower = name;  // "Units" is near "units"
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string_view nearest;
+    for (auto [other, ours] : aliases)
+        if (lower == other) return ours;
+    std::string_view best_name;
     std::size_t best = std::numeric_limits<std::size_t>::max();
-    for (auto k : param_names) {
-        auto d = edit_distance(lower, k);
-        if (d < best) best = d, nearest = k;
-    }
+    for (auto k : known)
+        if (auto d = edit_distance(lower, k); d < best) best = d, best_name = k;
+    if (best <= std::max<std::size_t>(2, name.size() / 3)) return best_name;
+    return std::nullopt;
+}
+
+// The params whose values are names: activation and optimizer.
+struct choice_rule {
+    std::string_view name;
+    std::span<const std::string_view> choices;
+    std::span<const alias> aliases;
+};
+
+constexpr alias optimizer_aliases[] = {{"sgd", "momentum"}};  // ours is SGD with momentum
+const choice_rule choice_rules[] = {
+    {"activation", activation_names, {}},
+    {"optimizer", optimizer_names, optimizer_aliases},
+};
+
+const choice_rule* find_choice_rule(std::string_view name) {
+    for (const auto& r : choice_rules)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::string choice_list(const choice_rule& r) {
+    std::string s;
+    for (auto n : r.choices) s += (s.empty() ? "\"" : ", \"") + std::string(n) + "\"";
+    return s;
+}
+
+// The problem with v as a value of r's param, or nothing.
+std::optional<std::string> choice_problem(const choice_rule& r, const value& v) {
+    if (!std::holds_alternative<std::string>(v))
+        return std::string(r.name) + " is " + caviar::to_string(v) + ", expected a name (" +
+               choice_list(r) + ")";
+    const auto& s = std::get<std::string>(v);
+    if (std::find(r.choices.begin(), r.choices.end(), s) != r.choices.end()) return std::nullopt;
+    std::string msg = std::string(r.name) + " \"" + s + "\" is not supported";
+    if (auto n = nearest(s, r.choices, r.aliases))
+        msg += " (did you mean \"" + std::string(*n) + "\"?)";
+    return msg + " (supported: " + choice_list(r) + ")";
+}
+
+std::string unknown_name_problem(const std::string& name) {
     std::string known;
     for (auto k : param_names) known += (known.empty() ? "" : ", ") + std::string(k);
     // Names other libraries use for the same things.
-    static constexpr std::pair<std::string_view, std::string_view> aliases[] = {
-        {"lr", "learning_rate"},     {"eta", "learning_rate"}, {"momentum", "beta"},
-        {"wd", "weight_decay"},      {"l2", "weight_decay"},   {"batch", "batch_size"},
-        {"hidden_layers", "layers"}, {"depth", "layers"},      {"width", "units"},
-        {"hidden_units", "units"},   {"neurons", "units"},     {"act", "activation"}};
-    for (auto [alias, known_name] : aliases)
-        if (lower == alias) best = 0, nearest = known_name;
+    static constexpr alias aliases[] = {
+        {"lr", "learning_rate"}, {"eta", "learning_rate"},    {"momentum", "beta"},
+        {"beta1", "beta"},       {"wd", "weight_decay"},      {"l2", "weight_decay"},
+        {"batch", "batch_size"}, {"hidden_layers", "layers"}, {"depth", "layers"},
+        {"width", "units"},      {"hidden_units", "units"},   {"neurons", "units"},
+        {"act", "activation"},   {"opt", "optimizer"},        {"solver", "optimizer"}};
     std::string msg = "unknown parameter '" + name + "'";
-    if (best <= std::max<std::size_t>(2, name.size() / 3))
-        msg += " (did you mean '" + std::string(nearest) + "'?)";
+    if (auto n = nearest(name, param_names, aliases))
+        msg += " (did you mean '" + std::string(*n) + "'?)";
     return msg + "; the mlp model knows: " + known;
 }
 
@@ -123,20 +163,14 @@ void check_known(const params& p) {
 std::vector<std::string> dimension_problems(const dimension& d) {
     std::vector<std::string> out;
     const std::string& name = d.name();
-    if (name == "activation") {
+    if (const choice_rule* c = find_choice_rule(name)) {
         if (d.kind() != dimension_kind::categorical) {
-            out.push_back(
-                "activation must be categorical, e.g. activation = { choices = "
-                "[\"relu\", \"tanh\"] }");
+            out.push_back(name + " must be categorical, e.g. " + name + " = { choices = [" +
+                          choice_list(*c) + "] }");
             return out;
         }
-        for (const auto& c : d.choices()) {
-            if (!std::holds_alternative<std::string>(c))
-                out.push_back("activation choice " + caviar::to_string(c) +
-                              " is not a name (supported: " + activation_list() + ")");
-            else if (!activation_from_string(std::get<std::string>(c)))
-                out.push_back(activation_problem(std::get<std::string>(c)));
-        }
+        for (const auto& v : d.choices())
+            if (auto p = choice_problem(*c, v)) out.push_back(*p);
         return out;
     }
     const rule* r = find_rule(name);
@@ -167,6 +201,7 @@ std::vector<std::string> dimension_problems(const dimension& d) {
 value architecture_value(const hyperparams& h, std::string_view name) {
     if (name == "layers") return h.layers;
     if (name == "units") return h.units;
+    if (name == "optimizer") return std::string(to_string(h.optimizer));
     return std::string(to_string(h.activation));
 }
 
@@ -188,17 +223,19 @@ hyperparams read_hyperparams(const params& p, std::int64_t default_batch_size) {
     read("units", h.units);
     read("learning_rate", h.learning_rate);
     read("beta", h.beta);
+    read("beta2", h.beta2);
     read("weight_decay", h.weight_decay);
     read("batch_size", h.batch_size);
-    if (auto it = p.find("activation"); it != p.end()) {
-        if (!std::holds_alternative<std::string>(it->second))
-            throw std::invalid_argument("activation is " + caviar::to_string(it->second) +
-                                        ", expected a name (" + activation_list() + ")");
-        const auto& s = std::get<std::string>(it->second);
-        auto a = activation_from_string(s);
-        if (!a) throw std::invalid_argument(activation_problem(s));
-        h.activation = *a;
-    }
+    // The name as given, once choice_problem has accepted it.
+    auto read_name = [&](std::string_view name) -> const std::string* {
+        auto it = p.find(name);
+        if (it == p.end()) return nullptr;
+        if (auto problem = choice_problem(*find_choice_rule(name), it->second))
+            throw std::invalid_argument(*problem);
+        return &std::get<std::string>(it->second);
+    };
+    if (auto* s = read_name("activation")) h.activation = *activation_from_string(*s);
+    if (auto* s = read_name("optimizer")) h.optimizer = *optimizer_from_string(*s);
     return h;
 }
 
@@ -209,6 +246,7 @@ void update_hyperparams(hyperparams& h, const params& p) {
     for (auto name : architecture_names) merged.emplace(name, architecture_value(h, name));
     merged.emplace("learning_rate", h.learning_rate);
     merged.emplace("beta", h.beta);
+    merged.emplace("beta2", h.beta2);
     merged.emplace("weight_decay", h.weight_decay);
     for (const auto& [name, v] : p) merged[name] = v;
     hyperparams next = read_hyperparams(merged, h.batch_size);

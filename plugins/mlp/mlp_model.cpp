@@ -17,7 +17,8 @@ public:
         return {
             .name = "mlp",
             .version = "1.0.0",
-            .summary = "Multi-layer perceptron classifier (momentum SGD) on a CSV or CSV.gz table",
+            .summary =
+                "Multi-layer perceptron classifier (momentum SGD or Adam) on a CSV or CSV.gz table",
             .options = {
                 {.name = "data",
                  .type = option_type::path,

@@ -16,7 +16,8 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 std::string architecture_text(const hyperparams& h) {
     return "layers=" + std::to_string(h.layers) + ", units=" + std::to_string(h.units) +
-           ", activation=" + std::string(to_string(h.activation));
+           ", activation=" + std::string(to_string(h.activation)) +
+           ", optimizer=" + std::string(to_string(h.optimizer));
 }
 
 }  // namespace
@@ -27,12 +28,13 @@ mlp_run::mlp_run(std::shared_ptr<const dataset> data, const hyperparams& h, std:
       params_(h),
       epochs_(epochs),
       rng_(seed),
-      net_(data_->features(), h.layers, h.units, data_->classes(), h.activation, rng_),
+      net_(data_->features(), h.layers, h.units, data_->classes(), h.activation, h.optimizer, rng_),
       order_(static_cast<std::size_t>(data_->train_x.cols())) {}
 
-sgd mlp_run::optimizer() const {
+update_rule mlp_run::rule() const {
     return {.learning_rate = static_cast<float>(params_.learning_rate),
             .beta = static_cast<float>(params_.beta),
+            .beta2 = static_cast<float>(params_.beta2),
             .weight_decay = static_cast<float>(params_.weight_decay)};
 }
 
@@ -44,7 +46,7 @@ caviar::metrics mlp_run::step() {
     shuffle(order_, rng_);
     const auto rows = static_cast<std::int64_t>(order_.size());
     const auto batch = std::min(params_.batch_size, rows);
-    const sgd opt = optimizer();
+    const update_rule opt = rule();
     double total = 0;
     for (std::int64_t start = 0; start < rows; start += batch) {
         const std::span<const Eigen::Index> part(
@@ -73,6 +75,7 @@ void mlp_run::save(std::ostream& out) const {
     c.params = params_;
     c.epoch = epoch_;
     c.diverged = diverged_;
+    c.updates = net_.updates();
     std::ostringstream engine;
     engine << rng_;
     c.rng_state = engine.str();
@@ -88,7 +91,7 @@ void mlp_run::load(std::istream& in) {
             "mlp checkpoint: saved on other data (or another split/standardization) than this "
             "model's");
     if (c.params.layers != params_.layers || c.params.units != params_.units ||
-        c.params.activation != params_.activation)
+        c.params.activation != params_.activation || c.params.optimizer != params_.optimizer)
         throw std::invalid_argument("mlp checkpoint: saved from a run with " +
                                     architecture_text(c.params) + ", this run has " +
                                     architecture_text(params_));
@@ -107,6 +110,7 @@ void mlp_run::load(std::istream& in) {
     // Hyperparams first checked by the same rules as params (a corrupt learning rate is refused).
     params p = {{"learning_rate", c.params.learning_rate},
                 {"beta", c.params.beta},
+                {"beta2", c.params.beta2},
                 {"weight_decay", c.params.weight_decay},
                 {"batch_size", c.params.batch_size}};
     hyperparams next = params_;
@@ -117,6 +121,7 @@ void mlp_run::load(std::istream& in) {
     epoch_ = c.epoch;
     diverged_ = c.diverged;
     rng_ = engine;
+    net_.set_updates(c.updates);
     for (std::size_t i = 0; i < state.size(); ++i) *state[i] = std::move(c.tensors[i]);
 }
 

@@ -30,13 +30,13 @@ public:
     bool done() const override { return diverged_ || epoch_ >= epochs_; }
 
     void save(std::ostream& out) const override;
-    /// Refuses (std::invalid_argument) a checkpoint of another architecture or other data;
-    /// the run is unchanged when this throws.
+    /// Refuses (std::invalid_argument) a checkpoint of another architecture (optimizer included)
+    /// or other data; the run is unchanged when this throws.
     void load(std::istream& in) override;
     void update(const caviar::params& p) override;
 
 private:
-    sgd optimizer() const;
+    update_rule rule() const;
 
     std::shared_ptr<const dataset> data_;
     hyperparams params_;

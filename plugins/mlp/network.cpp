@@ -17,8 +17,8 @@ void init_uniform(matrix& m, float limit, random_engine& rng) {
 }  // namespace
 
 network::network(std::int64_t inputs, std::int64_t layers, std::int64_t units, std::int64_t classes,
-                 mlp::activation a, random_engine& rng)
-    : activation_(a) {
+                 mlp::activation a, mlp::optimizer o, random_engine& rng)
+    : activation_(a), optimizer_(o) {
     std::vector<Eigen::Index> sizes{inputs};
     for (std::int64_t l = 0; l < layers; ++l) sizes.push_back(units);
     sizes.push_back(classes);
@@ -30,8 +30,14 @@ network::network(std::int64_t inputs, std::int64_t layers, std::int64_t units, s
         weights_.emplace_back(out, in);
         init_uniform(weights_.back(), static_cast<float>(limit), rng);
         biases_.push_back(matrix::Zero(out, 1));
-        weight_velocity_.push_back(matrix::Zero(out, in));
-        bias_velocity_.push_back(matrix::Zero(out, 1));
+        weight_moment_.push_back(matrix::Zero(out, in));
+        bias_moment_.push_back(matrix::Zero(out, 1));
+        if (o == optimizer::adam) {
+            weight_second_.push_back(matrix::Zero(out, in));
+            bias_second_.push_back(matrix::Zero(out, 1));
+            weight_gradient_.push_back(matrix::Zero(out, in));
+            bias_gradient_.push_back(matrix::Zero(out, 1));
+        }
     }
     acts_.resize(sizes.size());
     deltas_.resize(sizes.size());
@@ -82,7 +88,7 @@ bool network::forward(Eigen::Index n, std::span<const std::int32_t> labels, eval
 }
 
 double network::train(const matrix& x, std::span<const std::int32_t> y,
-                      std::span<const Eigen::Index> rows, const sgd& opt) {
+                      std::span<const Eigen::Index> rows, const update_rule& rule) {
     const auto n = static_cast<Eigen::Index>(rows.size());
     reserve(n);
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -100,6 +106,15 @@ double network::train(const matrix& x, std::span<const std::int32_t> y,
     for (Eigen::Index i = 0; i < n; ++i) d(labels[static_cast<std::size_t>(i)], i) -= 1.0f;
     d *= 1.0f / static_cast<float>(n);
 
+    ++updates_;
+    // Adam's bias corrections, folded into the step size and the denominator (as PyTorch does).
+    float step = 0, root_correction2 = 0;
+    if (optimizer_ == optimizer::adam) {
+        const auto t = static_cast<double>(updates_);
+        step = static_cast<float>(rule.learning_rate / (1 - std::pow(double(rule.beta), t)));
+        root_correction2 = static_cast<float>(std::sqrt(1 - std::pow(double(rule.beta2), t)));
+    }
+
     for (std::size_t l = last; l-- > 0;) {
         auto delta = deltas_[l + 1].leftCols(n);
         auto input = acts_[l].leftCols(n);
@@ -109,16 +124,34 @@ double network::train(const matrix& x, std::span<const std::int32_t> y,
             below.noalias() = weights_[l].transpose() * delta;
             scale_by_derivative(activation_, below, input);
         }
-        auto& vw = weight_velocity_[l];
-        vw *= opt.beta;
-        vw.noalias() -= opt.learning_rate * (delta * input.transpose());
-        if (opt.weight_decay != 0) vw -= (opt.learning_rate * opt.weight_decay) * weights_[l];
+        if (optimizer_ == optimizer::adam) {
+            auto& gw = weight_gradient_[l];
+            gw.noalias() = delta * input.transpose();
+            if (rule.weight_decay != 0) gw += rule.weight_decay * weights_[l];
+            adam_step(weights_[l], weight_moment_[l], weight_second_[l], gw, step, root_correction2,
+                      rule);
+            bias_gradient_[l] = delta.rowwise().sum();
+            adam_step(biases_[l], bias_moment_[l], bias_second_[l], bias_gradient_[l], step,
+                      root_correction2, rule);
+            continue;
+        }
+        auto& vw = weight_moment_[l];
+        vw *= rule.beta;
+        vw.noalias() -= rule.learning_rate * (delta * input.transpose());
+        if (rule.weight_decay != 0) vw -= (rule.learning_rate * rule.weight_decay) * weights_[l];
         weights_[l] += vw;
-        auto& vb = bias_velocity_[l];
-        vb = opt.beta * vb - opt.learning_rate * delta.rowwise().sum();
+        auto& vb = bias_moment_[l];
+        vb = rule.beta * vb - rule.learning_rate * delta.rowwise().sum();
         biases_[l] += vb;
     }
     return e.loss;
+}
+
+void network::adam_step(matrix& w, matrix& m, matrix& v, const matrix& g, float step,
+                        float root_correction2, const update_rule& rule) {
+    m = rule.beta * m + (1 - rule.beta) * g;
+    v = rule.beta2 * v + (1 - rule.beta2) * g.cwiseAbs2();
+    w.array() -= step * m.array() / (v.array().sqrt() / root_correction2 + adam_epsilon);
 }
 
 evaluation network::evaluate(const matrix& x, std::span<const std::int32_t> y) {
@@ -135,9 +168,12 @@ evaluation network::evaluate(const matrix& x, std::span<const std::int32_t> y) {
 
 std::vector<matrix*> network::state() {
     std::vector<matrix*> out;
-    for (std::size_t l = 0; l < weights_.size(); ++l)
-        for (auto* m : {&weights_[l], &biases_[l], &weight_velocity_[l], &bias_velocity_[l]})
+    for (std::size_t l = 0; l < weights_.size(); ++l) {
+        for (auto* m : {&weights_[l], &biases_[l], &weight_moment_[l], &bias_moment_[l]})
             out.push_back(m);
+        if (optimizer_ == optimizer::adam)
+            for (auto* m : {&weight_second_[l], &bias_second_[l]}) out.push_back(m);
+    }
     return out;
 }
 
