@@ -58,3 +58,8 @@ for threads in 1 2; do
   printf "threads=%d  median %.2f s (3 runs)\n" "$threads" "${med_by[$threads]}"
 done
 printf "speed-up 2 threads vs 1: %.2fx\n" "$(echo "${med_by[1]} / ${med_by[2]}" | bc -l)"
+
+echo
+"$here/search_quality.sh" "$build"
+echo
+"$here/sampler_cost.sh" "$build"

@@ -7,6 +7,8 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libtomlplusplus-dev libsqlite3-dev sqlite3 libeigen3-dev nlohmann-json3-dev zlib1g-dev
+  python3 python3-numpy
+  chromium   # headless, for the HTML report's browser test (/usr/bin/chromium)
 )
 
 missing=()

@@ -334,3 +334,115 @@ BOOST_AUTO_TEST_CASE(quickstart_trains_real_networks) {
     BOOST_TEST(best["metrics"].contains("train_loss"));
     BOOST_TEST(r.out.find("best params") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(a_trial_past_its_timeout_fails_with_reason_timeout) {
+    temp_dir dir;
+    // Steps of 5 s, a timeout of 0.3 s: the watchdog cancels the step.
+    auto file = dir.write("t.toml", testbed_file("timeout", 2, "steps = 3\nstep_ms = 5000\n",
+                                                 "trial_timeout = \"300ms\"\n"));
+    auto start = std::chrono::steady_clock::now();
+    auto r = run({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    BOOST_TEST(r.exit_code == 1, r.err);  // every trial failed
+    BOOST_TEST(seconds < 4.0);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(trials.size() == 2u);
+    for (const auto& t : trials) {
+        BOOST_TEST(t["state"] == "failed");
+        BOOST_TEST(t["error"].get<std::string>().rfind("timeout:", 0) == 0u, t["error"]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_in_process_run_is_stopped_at_the_step_after_its_timeout) {
+    temp_dir dir;
+    // Steps of 150 ms, a timeout of 0.2 s, 20 steps: the run stops after its second step.
+    auto file = dir.write("t.toml", testbed_file("timeout2", 1, "steps = 20\nstep_ms = 150\n",
+                                                 "trial_timeout = 0.2\n"));
+    auto r = run({bin, "run", file.string(), "-q"}, fixture_env);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0]["state"] == "failed");
+    BOOST_TEST(trials[0]["error"].get<std::string>().rfind("timeout:", 0) == 0u);
+    BOOST_TEST(trials[0]["steps"].get<int>() <= 3);
+}
+
+BOOST_AUTO_TEST_CASE(no_trial_starts_after_the_time_budget) {
+    temp_dir dir;
+    auto file = dir.write(
+        "t.toml", testbed_file("budget", 200, "step_ms = 100\n", "time_budget = \"0.5s\"\n"));
+    auto r = run({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(r.err.find("time budget") != std::string::npos, r.err);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST(trials.size() >= 4u);
+    BOOST_TEST(trials.size() <= 20u);
+    BOOST_TEST(count_state(trials, "complete") == trials.size());
+}
+
+BOOST_AUTO_TEST_CASE(enqueued_configurations_run_first) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("queue", 5, "", "") +
+                                        "\n[[enqueue]]\nx = 0.25\nk = 7\nc = \"b\"\n"
+                                        "\n[[enqueue]]\nx = 1\nk = 1\nc = \"a\"\n");
+    auto r = run({bin, "run", file.string(), "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(trials.size() == 5u);
+    BOOST_TEST(trials[0]["origin"] == "enqueued");
+    BOOST_TEST(trials[0]["params"]["x"].get<double>() == 0.25);
+    BOOST_TEST(trials[0]["params"]["k"].get<int>() == 7);
+    BOOST_TEST(trials[1]["params"]["x"].get<double>() == 1.0);  // an int written for a float
+    BOOST_TEST(trials[2]["origin"] == "random");
+    // Resuming does not queue them again.
+    auto again = run({bin, "run", file.string(), "--trials", "6", "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(again.exit_code == 0, again.err);
+    auto after = trials_json(dir / "study.db");
+    BOOST_TEST(after.size() == 6u);
+    BOOST_TEST(after[5]["origin"] == "random");
+
+    // caviar enqueue puts one more in the store; the next run runs it first.
+    auto q =
+        run({bin, "enqueue", (dir / "study.db").string(), "-p", "x=0.5", "-p", "k=3", "-p", "c=c"});
+    BOOST_TEST_REQUIRE(q.exit_code == 0, q.err);
+    BOOST_TEST(q.out.find("queued trial #6") != std::string::npos, q.out);
+    auto bad =
+        run({bin, "enqueue", (dir / "study.db").string(), "-p", "x=5", "-p", "k=3", "-p", "c=c"});
+    BOOST_TEST(bad.exit_code == 2);
+    BOOST_TEST(bad.err.find("x = 5 is not in the space") != std::string::npos, bad.err);
+    auto missing = run({bin, "enqueue", (dir / "study.db").string(), "-p", "x=0.5"});
+    BOOST_TEST(missing.exit_code == 2);
+    BOOST_TEST(missing.err.find("needs a value for k") != std::string::npos, missing.err);
+    auto third = run({bin, "run", file.string(), "--trials", "7", "-q"}, fixture_env);
+    BOOST_TEST_REQUIRE(third.exit_code == 0, third.err);
+    auto last = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(last.size() == 7u);
+    BOOST_TEST(last[6]["state"] == "complete");
+    BOOST_TEST(last[6]["params"]["c"] == "c");
+}
+
+BOOST_AUTO_TEST_CASE(bad_enqueue_tables_are_config_errors) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("queue", 5, "") +
+                                        "\n[[enqueue]]\nx = 2.5\nk = 7\nc = \"b\"\nz = 1\n");
+    auto r = run({bin, "validate", file.string()}, fixture_env);
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("x = 2.5 is not in the space") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("unknown key \"z\"") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(warm_start_names_a_study_in_the_store) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("first", 3, ""));
+    BOOST_TEST_REQUIRE(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+    auto ok = run({bin, "run", file.string(), "-q", "--set", "experiment.name=second", "--set",
+                   "sampler.warm_start=first"},
+                  fixture_env);
+    BOOST_TEST(ok.exit_code == 0, ok.err);
+    auto missing = run({bin, "run", file.string(), "-q", "--set", "experiment.name=third", "--set",
+                        "sampler.warm_start=frist"},
+                       fixture_env);
+    BOOST_TEST(missing.exit_code == 2);
+    BOOST_TEST(missing.err.find("warm_start: no study \"frist\"") != std::string::npos,
+               missing.err);
+}

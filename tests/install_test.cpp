@@ -1,5 +1,6 @@
-// The installed package: `cmake --install` into a prefix, an out-of-tree plugin built against it
-// with find_package(caviar), and the installed program finding both kinds of plugin.
+// The installed package: `cmake --install` into a prefix, out-of-tree plugins built against it
+// with find_package(caviar) (the template and projects written by `caviar new plugin`), their
+// CTest tests, and the installed program finding both kinds of plugin.
 #define BOOST_TEST_MODULE install
 #include <boost/test/unit_test.hpp>
 
@@ -11,22 +12,48 @@
 
 using namespace caviar::test;
 using nlohmann::json;
+namespace fs = std::filesystem;
 
-BOOST_AUTO_TEST_CASE(an_out_of_tree_plugin_builds_against_the_installed_package) {
-    temp_dir dir;
-    const std::string cmake = CAVIAR_CMAKE;
-    auto prefix = dir / "prefix";
-    auto install = run({cmake, "--install", CAVIAR_BINARY_DIR, "--prefix", prefix.string()});
-    BOOST_TEST_REQUIRE(install.exit_code == 0, install.out << install.err);
-    BOOST_TEST(std::filesystem::exists(prefix / "include/caviar/caviar.hpp"));
+namespace {
 
-    auto build = dir / "template-build";
-    auto configure = run({cmake, "-S", std::string(CAVIAR_SOURCE_DIR) + "/examples/plugin-template",
-                          "-B", build.string(), "-G", CAVIAR_CMAKE_GENERATOR,
-                          "-DCMAKE_PREFIX_PATH=" + prefix.string()});
+const std::string cmake = CAVIAR_CMAKE;
+const std::string ctest = (fs::path(CAVIAR_CMAKE).parent_path() / "ctest").string();
+
+// caviar installed once for all cases, into a folder removed at exit.
+const fs::path& installed_prefix() {
+    static temp_dir dir;
+    static const fs::path prefix = [] {
+        auto p = dir / "prefix";
+        auto install = run({cmake, "--install", CAVIAR_BINARY_DIR, "--prefix", p.string()});
+        BOOST_TEST_REQUIRE(install.exit_code == 0, install.out << install.err);
+        return p;
+    }();
+    return prefix;
+}
+
+// Configures and builds a plugin project against the installed caviar, then runs its tests.
+void build_and_test(const fs::path& source, const fs::path& build) {
+    auto configure =
+        run({cmake, "-S", source.string(), "-B", build.string(), "-G", CAVIAR_CMAKE_GENERATOR,
+             "-DCMAKE_PREFIX_PATH=" + installed_prefix().string()});
     BOOST_TEST_REQUIRE(configure.exit_code == 0, configure.out << configure.err);
     auto compile = run({cmake, "--build", build.string()});
     BOOST_TEST_REQUIRE(compile.exit_code == 0, compile.out << compile.err);
+    auto tested = run({ctest, "--test-dir", build.string(), "--output-on-failure"});
+    BOOST_TEST(tested.exit_code == 0, tested.out << tested.err);
+    BOOST_TEST(tested.out.find("100% tests passed") != std::string::npos, tested.out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_out_of_tree_plugin_builds_against_the_installed_package) {
+    temp_dir dir;
+    auto prefix = installed_prefix();
+    BOOST_TEST(std::filesystem::exists(prefix / "include/caviar/caviar.hpp"));
+
+    // The template's own test runs its example experiment through the installed caviar.
+    auto build = dir / "template-build";
+    build_and_test(std::string(CAVIAR_SOURCE_DIR) + "/examples/plugin-template", build);
     BOOST_TEST_REQUIRE(std::filesystem::exists(build / "sampler_halton.so"));
 
     const std::string caviar = (prefix / "bin/caviar").string();
@@ -53,4 +80,66 @@ BOOST_AUTO_TEST_CASE(an_out_of_tree_plugin_builds_against_the_installed_package)
     BOOST_TEST(trials[0]["params"]["x"].get<double>() == 2.5, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(trials[0]["params"]["y"].get<double>() == 5.0, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(trials[0]["origin"] == "halton");
+}
+
+BOOST_AUTO_TEST_CASE(caviar_new_plugin_writes_a_project_that_builds_tests_and_runs) {
+    temp_dir dir;
+    const std::string caviar = (installed_prefix() / "bin/caviar").string();
+    auto made =
+        run({caviar, "new", "plugin", "model", "mymodel", "--dir", (dir / "mymodel").string()});
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.err);
+    for (auto file : {"CMakeLists.txt", "mymodel_model.cpp", "README.md", "example.toml",
+                      "test/run_example.cmake"})
+        BOOST_TEST(fs::exists(dir / "mymodel" / file), file);
+    auto build = dir / "mymodel-build";
+    build_and_test(dir / "mymodel", build);
+    BOOST_TEST_REQUIRE(fs::exists(build / "model_mymodel.so"));
+
+    // Loaded by name through CAVIAR_PLUGIN_PATH from any experiment.
+    auto file = dir.write("bowl.toml",
+                          "[experiment]\ntrials = 5\nobjective = { metric = \"value\" }\n"
+                          "store = \"b.db\"\n[space]\nx = { float = [0.0, 1.0] }\n"
+                          "y = { int = [0, 3] }\n[model]\nplugin = \"mymodel\"\ncenter = 1.0\n");
+    std::map<std::string, std::string> env = {{"CAVIAR_PLUGIN_PATH", build.string()}};
+    auto ran = run({caviar, "run", file.string(), "-q"}, env);
+    BOOST_TEST_REQUIRE(ran.exit_code == 0, ran.err);
+    auto trials =
+        json::parse(run({caviar, "trials", (dir / "b.db").string(), "--format", "json"}).out);
+    BOOST_TEST_REQUIRE(trials.size() == 5u);
+    for (const auto& t : trials) {
+        double x = t["params"]["x"].get<double>(), y = t["params"]["y"].get<double>();
+        BOOST_TEST(t["state"] == "complete");
+        BOOST_TEST(t["value"].get<double>() == (x - 1) * (x - 1) + (y - 1) * (y - 1),
+                   boost::test_tools::tolerance(1e-12));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_new_plugin_writes_samplers_and_strategies_too) {
+    temp_dir dir;
+    const std::string caviar = (installed_prefix() / "bin/caviar").string();
+    for (std::string kind : {"sampler", "strategy"}) {
+        auto project = dir / ("my_" + kind);
+        auto made = run({caviar, "new", "plugin", kind, "my_" + kind, "--dir", project.string()});
+        BOOST_TEST_REQUIRE(made.exit_code == 0, made.err);
+        build_and_test(project, dir / ("my_" + kind + "-build"));
+        BOOST_TEST(fs::exists(dir / ("my_" + kind + "-build") / (kind + "_my_" + kind + ".so")));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_new_plugin_refuses_bad_names_and_busy_folders) {
+    temp_dir dir;
+    const std::string bin = CAVIAR_BIN;
+    auto kind = run({bin, "new", "plugin", "optimizer", "x", "--dir", (dir / "a").string()});
+    BOOST_TEST(kind.exit_code == 2);
+    BOOST_TEST(kind.err.find("KIND must be sampler, strategy or model") != std::string::npos,
+               kind.err);
+    auto name = run({bin, "new", "plugin", "model", "My-Model", "--dir", (dir / "a").string()});
+    BOOST_TEST(name.exit_code == 2);
+    BOOST_TEST(!fs::exists(dir / "a"));
+    fs::create_directories(dir / "busy");
+    dir.write("busy/keep.txt", "mine\n");
+    auto busy = run({bin, "new", "plugin", "model", "m", "--dir", (dir / "busy").string()});
+    BOOST_TEST(busy.exit_code == 1);
+    BOOST_TEST(busy.err.find("exists and is not an empty folder") != std::string::npos, busy.err);
+    BOOST_TEST(!fs::exists(dir / "busy/CMakeLists.txt"));
 }

@@ -17,5 +17,10 @@ int validate_command(const args& a);
 int plugins_command(const args& a);
 int best_command(const args& a);
 int trials_command(const args& a);
+int enqueue_command(const args& a);
+int new_command(const args& a);
+int show_command(const args& a);
+int report_command(const args& a);
+int curves_command(const args& a);
 
 }  // namespace caviar::cli

@@ -22,6 +22,12 @@ Commands:
   plugins        list the sampler, strategy and model plugins found, with their options
   best STORE     show the best trial of a study in a store (a .db file)
   trials STORE   list every trial of a study (table, json or csv)
+  enqueue STORE  queue a known configuration (-p NAME=VALUE...) to run first
+  new plugin KIND NAME
+                 write a plugin project to start from (KIND: sampler, strategy, model)
+  show STORE     summarise a study: set-up, best trials, parameter importance
+  report STORE   write a study as one HTML page with charts (-o FILE)
+  curves STORE   print learning curves (csv or json)
 
 Run `caviar COMMAND --help` for the options of a command.
 
@@ -41,7 +47,12 @@ int main(int argc, char** argv) {
         {"validate", validate_command},
         {"plugins", plugins_command},
         {"best", best_command},
-        {"trials", trials_command}};
+        {"trials", trials_command},
+        {"enqueue", enqueue_command},
+        {"new", new_command},
+        {"show", show_command},
+        {"report", report_command},
+        {"curves", curves_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

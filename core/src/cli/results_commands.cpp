@@ -1,6 +1,7 @@
 // caviar best STORE / caviar trials STORE: read a study back from its store.
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/study_access.hpp"
 #include "report/trial_table.hpp"
 #include "store/store.hpp"
 
@@ -13,51 +14,13 @@ namespace caviar::cli {
 
 namespace po = boost::program_options;
 
-namespace {
-
-// Parses STORE [--study NAME] plus the command's own options; false after --help.
-bool parse(const args& a, po::options_description& d, po::variables_map& vm) {
-    d.add_options()("study", po::value<std::string>(),
-                    "the study's name (needed when the store has several)");
-    return parse_command_line(a, d, "store", "STORE file (the experiment's .db)", vm);
-}
-
-// The study named --study, or the only one in the store.
-study_record select_study(store& db, const po::variables_map& vm) {
-    auto all = db.studies();
-    if (vm.count("study")) {
-        auto name = vm["study"].as<std::string>();
-        if (auto s = db.find_study(name)) return *s;
-        std::string names;
-        for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.name;
-        throw po::error("no study \"" + name + "\" in " + db.file().string() +
-                        (names.empty() ? "" : " (it has: " + names + ")"));
-    }
-    if (all.size() == 1) return all.front();
-    if (all.empty()) throw po::error(db.file().string() + " holds no study yet");
-    std::string names;
-    for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.name;
-    throw po::error(db.file().string() + " holds several studies (" + names +
-                    "): choose one with --study NAME");
-}
-
-std::unique_ptr<store> open_store(const po::variables_map& vm) {
-    try {
-        return std::make_unique<store>(vm["store"].as<std::string>(), true);
-    } catch (const store_error& e) {
-        throw po::error(e.what());
-    }
-}
-
-}  // namespace
-
 int best_command(const args& a) {
     po::options_description d(
         "Usage: caviar best STORE [OPTIONS]\n\n"
         "Shows the best complete trial of a study: its params and metrics.\n\nOptions");
     d.add_options()("json", "print the trial as one JSON object");
     po::variables_map vm;
-    if (!parse(a, d, vm)) return ok;
+    if (!parse_store_arguments(a, d, vm)) return ok;
     auto db = open_store(vm);
     study_record s = select_study(*db, vm);
     auto trials = db->load_trials(s.id);
@@ -95,7 +58,7 @@ int trials_command(const args& a) {
                     "table, json (an array of {number, state, params, value, metrics, seed, "
                     "error, ...}) or csv");
     po::variables_map vm;
-    if (!parse(a, d, vm)) return ok;
+    if (!parse_store_arguments(a, d, vm)) return ok;
     auto format = vm["format"].as<std::string>();
     if (format != "table" && format != "json" && format != "csv")
         throw po::error("--format must be table, json or csv, got \"" + format + "\"");

@@ -111,6 +111,11 @@ int run_command(const args& a) {
         std::fprintf(stderr, "caviar run: the study failed: %s\n", r.error->c_str());
         return study_failed;
     }
+    if (r.out_of_time)
+        std::fprintf(stderr,
+                     "caviar run: the time budget of %s is spent; no new trial started after it "
+                     "(run again to go on)\n",
+                     format_duration(setup->exp.time_budget).c_str());
     if (r.interrupted) {
         std::fprintf(stderr, "caviar run: stopped; run the same command again to resume\n");
         return 128 + stop_signal.load();

@@ -1,6 +1,8 @@
 #include "config/experiment.hpp"
 
+#include "config/duration.hpp"
 #include "config/overrides.hpp"
+#include "config/params_reader.hpp"
 #include "config/plugin_ref_reader.hpp"
 #include "config/space_reader.hpp"
 #include "config/toml_reader.hpp"
@@ -17,9 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> top_tables = {"experiment", "space", "sampler", "strategy", "model"};
-const std::vector<std::string> experiment_keys = {"name",    "seed",      "trials",
-                                                  "threads", "objective", "store"};
+const std::vector<std::string> top_tables = {"experiment", "space", "sampler",
+                                             "strategy",   "model", "enqueue"};
+const std::vector<std::string> experiment_keys = {
+    "name", "seed", "trials", "threads", "objective", "store", "trial_timeout", "time_budget"};
 const std::vector<std::string> objective_keys = {"metric", "direction"};
 const std::vector<std::string> directions = {"minimize", "maximize"};
 constexpr const char* objective_example =
@@ -77,6 +80,8 @@ public:
                 error(*n.node, n.where,
                       "store must be a non-empty string (a file path), got " + describe(*n.node));
         }
+        if (auto v = duration("trial_timeout")) ex.trial_timeout = *v;
+        if (auto v = duration("time_budget")) ex.time_budget = *v;
     }
 
 private:
@@ -94,6 +99,26 @@ private:
             rule += " and <= " + std::to_string(max);
         error(*n.node, n.where,
               std::string(key) + " must be " + rule + ", got " + describe(*n.node));
+        return std::nullopt;
+    }
+
+    // A duration: "90s", "10m", "1h30m", or a number of seconds; must be > 0.
+    std::optional<double> duration(const char* key) {
+        auto n = find(t_, key, where_, r_);
+        if (!n.node) return std::nullopt;
+        std::optional<double> seconds;
+        if (const auto* s = n.node->as_string())
+            seconds = parse_duration(s->get());
+        else if (const auto* i = n.node->as_integer())
+            seconds = static_cast<double>(i->get());
+        else if (const auto* d = n.node->as_floating_point())
+            seconds = d->get();
+        if (seconds && *seconds > 0) return seconds;
+        error(*n.node, n.where,
+              std::string(key) +
+                  " must be a duration > 0 such as \"90s\", \"10m\", \"1h30m\" or a number of "
+                  "seconds, got " +
+                  describe(*n.node));
         return std::nullopt;
     }
 
@@ -242,6 +267,12 @@ experiment load_experiment(const fs::path& file, const std::vector<std::string>&
 
     auto space = table("space");
     ex.space = read_space(space.node, space.where, r);
+    if (auto q = table("enqueue"); q.node) {
+        // Known configurations are only checked against a sound space.
+        if (std::none_of(errors.begin() + static_cast<std::ptrdiff_t>(first_error), errors.end(),
+                         [](const diagnostic& d) { return d.message.rfind("[space", 0) == 0; }))
+            ex.enqueue = read_enqueue(q.node, q.where, ex.space, r);
+    }
 
     auto sampler = table("sampler");
     ex.sampler = read_plugin_ref("sampler", sampler.node, sampler.where, "random", base_dir, r);

@@ -21,6 +21,9 @@ namespace caviar {
 struct plugin_ref {
     std::string table;           // "sampler", "strategy" or "model"
     std::string name;            // plugin = "..." (empty when path is given)
+    /// [sampler] warm_start = "STUDY": learn from that study's finished trials (same store).
+    std::string warm_start;
+    source_pos warm_start_where;
     std::filesystem::path path;  // path = "..." made absolute (empty when name is given)
     source_pos where;            // of the plugin/path key, else of the table, else of the file
     struct raw_option {
@@ -38,10 +41,14 @@ struct experiment {
     int threads = 0;  // 0 = all cores
     caviar::objective objective;
     std::filesystem::path store;  // absolute; default: runs/<name>.db beside the file
+    double trial_timeout = 0;     // seconds a trial may run; 0 = no limit
+    double time_budget = 0;       // seconds after which no new trial starts; 0 = no limit
     caviar::space space;
     plugin_ref sampler;   // default plugin "random"
     plugin_ref strategy;  // default plugin "batch"
     plugin_ref model;     // required
+    /// [[enqueue]]: configurations to run first (as trials "enqueued"), checked against space.
+    std::vector<params> enqueue;
     /// The effective configuration (after --set) as TOML text, kept in the store.
     std::string text;
     /// Position of every key by dotted path ("experiment.trials", "space.units",

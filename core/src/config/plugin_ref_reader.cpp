@@ -44,6 +44,10 @@ plugin_ref read_plugin_ref(std::string_view name, const toml::node* node, const 
         } else if (k.str() == "path") {
             path = &n;
             path_pos = p;
+        } else if (k.str() == "warm_start" && ref.table == "sampler") {
+            // Read by the host (it loads that study's trials), not an option of the plugin.
+            ref.warm_start = read_name(prefix, "warm_start", n, r.pos(n, p), r);
+            ref.warm_start_where = p;
         } else if (n.is_string()) {
             ref.options[std::string(k.str())] = {n.as_string()->get(), p};
         } else if (n.is_integer()) {

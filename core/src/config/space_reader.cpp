@@ -10,8 +10,8 @@ namespace caviar {
 
 namespace {
 
-const std::vector<std::string> dimension_keys = {"int", "float", "choices", "scale", "step",
-                                                 "when"};
+const std::vector<std::string> dimension_keys = {"int",   "float", "choices",
+                                                 "scale", "step",  "when"};
 const std::vector<std::string> scale_names = {"linear", "log", "log1m"};
 
 struct entry {
@@ -186,9 +186,10 @@ private:
         if (!n) return;
         const auto* w = n->as_table();
         if (!w || w->size() != 1) {
-            error(at(*n), "when must name one dimension and its value(s), e.g. when = { optimizer "
-                          "= \"sgd\" } or when = { optimizer = [\"sgd\", \"adam\"] }, got " +
-                              describe(*n));
+            error(at(*n),
+                  "when must name one dimension and its value(s), e.g. when = { optimizer "
+                  "= \"sgd\" } or when = { optimizer = [\"sgd\", \"adam\"] }, got " +
+                      describe(*n));
             return;
         }
         auto first = w->begin();  // keep the iterator: TOML++ hands out a proxy it owns

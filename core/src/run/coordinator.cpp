@@ -33,7 +33,10 @@ coordinator::coordinator(coordinator_config cfg, store& db, caviar::sampler& smp
         all_.push_back(&added);
         ++counts_[static_cast<int>(added.state)];
         if (added.state == trial_state::queued) requeued_.push_back(added.number);
-        if (is_finished(added.state)) note_finished(added);
+        if (is_finished(added.state)) {
+            finished_.push_back(&added);  // samplers learn from earlier runs too
+            note_finished(added);
+        }
     }
     fatal_.reset();  // earlier runs' failures do not stop a resumed study by themselves
 }
@@ -71,6 +74,12 @@ std::optional<assignment> coordinator::next() {
     std::unique_lock lock(mutex_);
     for (;;) {
         if (stop_requested() || fatal_) return std::nullopt;
+        if (cfg_.time_budget > 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count() >=
+                cfg_.time_budget) {
+            out_of_time_ = true;
+            return std::nullopt;
+        }
         if (!requeued_.empty()) {
             trial& t = at(requeued_.front());
             requeued_.pop_front();

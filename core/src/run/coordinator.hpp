@@ -11,6 +11,7 @@
 #include <caviar/strategy.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -54,6 +55,8 @@ struct coordinator_config {
     std::string sampler_name;
     /// Stop handing out work after this many finished trials when all of them failed.
     std::int64_t fail_fast_after = 10;
+    /// Seconds after which no new trial starts (0 = no limit); counted from construction.
+    double time_budget = 0;
     /// Finished trials of another study, for samplers that warm-start (sample_request::prior).
     std::vector<trial> prior;
 };
@@ -82,6 +85,9 @@ public:
     bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
     /// Set when the study cannot go on (sampler/strategy error, every trial failing).
     std::optional<std::string> fatal_error() const;
+
+    /// Whether the time budget stopped the study from starting more trials.
+    bool time_budget_reached() const { return out_of_time_.load(); }
 
     study_progress progress() const;
     /// Called (under the lock) after each trial ends; keep it quick.
@@ -113,6 +119,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> out_of_time_{false};
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::optional<std::string> fatal_;
 
     std::deque<trial> trials_;            // deque: pointers stay valid as it grows

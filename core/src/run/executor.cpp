@@ -1,15 +1,71 @@
 #include "run/executor.hpp"
 
+#include "run/progress.hpp"
+
 #include <omp.h>
 
+#include <atomic>
+#include <chrono>
 #include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
 
 namespace caviar {
 
 namespace {
 
+using clock = std::chrono::steady_clock;
+
+// The runs in progress, so a watchdog can cancel those past the trial timeout.
+class watchlist {
+public:
+    struct entry {
+        run* r = nullptr;
+        clock::time_point deadline;
+        bool timed_out = false;
+    };
+
+    void add(std::int64_t number, run* r, clock::time_point deadline) {
+        std::lock_guard lock(mutex_);
+        entries_[number] = {r, deadline, false};
+    }
+    // Removes the entry (before the run is destroyed); whether the watchdog timed it out.
+    bool remove(std::int64_t number) {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(number);
+        if (it == entries_.end()) return false;
+        bool timed_out = it->second.timed_out;
+        entries_.erase(it);
+        return timed_out;
+    }
+    bool timed_out(std::int64_t number) {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(number);
+        return it != entries_.end() && it->second.timed_out;
+    }
+    // Cancels overdue runs; cancel() is quick and thread-safe by contract.
+    void check(clock::time_point now) {
+        std::lock_guard lock(mutex_);
+        for (auto& [n, e] : entries_)
+            if (!e.timed_out && now >= e.deadline) {
+                e.timed_out = true;
+                e.r->cancel();
+            }
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::int64_t, entry> entries_;
+};
+
+std::string timeout_message(double seconds) {
+    return "timeout: the trial ran longer than its trial_timeout of " + format_duration(seconds) +
+           " (" + to_string(value{seconds}) + " s)";
+}
+
 // One trial on the calling thread. Returns normally in every case.
-void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
+void run_trial(coordinator& coord, const model& m, const execution_context& ctx, watchlist& watch,
                const assignment& a) {
     const std::string& model_name = ctx.model_name;
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
@@ -18,14 +74,39 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
         run_context rc{.trial = a.number,
                        .study = ctx.study,
                        .workdir = ctx.files / ("trial-" + std::to_string(a.number))};
+        auto started = clock::now();
+        auto deadline = started + std::chrono::duration_cast<clock::duration>(
+                                      std::chrono::duration<double>(ctx.trial_timeout));
         std::unique_ptr<run> r = m.start(a.params, a.seed, rc);
+        // Unwatch before the run is destroyed, whatever way this scope is left.
+        struct unwatch {
+            watchlist& w;
+            std::int64_t n;
+            ~unwatch() { w.remove(n); }
+        } guard{watch, a.number};
+        if (ctx.trial_timeout > 0) watch.add(a.number, r.get(), deadline);
         for (;;) {
             if (coord.stop_requested()) {
                 coord.interrupt(a.number);
                 return;
             }
-            metrics values = r->step();
+            metrics values;
+            try {
+                values = r->step();
+            } catch (...) {
+                // A step interrupted by the watchdog failed because of the timeout.
+                if (watch.timed_out(a.number)) {
+                    coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
+                    return;
+                }
+                throw;
+            }
             ++step;
+            if (ctx.trial_timeout > 0 && clock::now() >= deadline) {
+                coord.report(a.number, step, values);
+                coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
+                return;
+            }
             decision d = coord.report(a.number, step, values);
             switch (d.what) {
                 case decision::kind::go_on:
@@ -61,16 +142,28 @@ int worker_count(int threads) {
 
 void execute(coordinator& coord, const model& m, const execution_context& ctx) {
     int workers = worker_count(ctx.threads);
+    watchlist watch;
+    std::atomic<bool> over{false};
+    std::thread watchdog;
+    if (ctx.trial_timeout > 0)
+        watchdog = std::thread([&] {
+            while (!over.load()) {
+                watch.check(clock::now());
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
 #pragma omp parallel num_threads(workers)
     {
         // Nothing may escape an OpenMP region: run_trial catches the model's exceptions, and
         // the coordinator turns its own failures into a fatal study error.
         try {
-            while (auto a = coord.next()) run_trial(coord, m, ctx, *a);
+            while (auto a = coord.next()) run_trial(coord, m, ctx, watch, *a);
         } catch (const std::exception& e) {
             coord.fail(std::string("worker failed: ") + e.what());
         }
     }
+    over = true;
+    if (watchdog.joinable()) watchdog.join();
 }
 
 }  // namespace caviar

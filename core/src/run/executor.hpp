@@ -17,6 +17,9 @@ struct execution_context {
     std::string study;
     std::filesystem::path files;  // trial N's workdir is files / "trial-N"
     int threads = 0;              // 0 = all cores
+    /// Seconds a trial may run (0 = no limit). An overdue run is cancelled (run::cancel) and
+    /// stopped at its next step boundary at the latest; the trial fails with reason "timeout".
+    double trial_timeout = 0;
 };
 
 /// Runs trials until the coordinator says the study is over or a stop is requested.

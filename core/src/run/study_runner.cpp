@@ -4,6 +4,9 @@
 #include "run/executor.hpp"
 #include "run/progress.hpp"
 
+#include <caviar/seed.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -50,6 +53,47 @@ study_record open_study(store& db, const study_setup& s) {
     return db.create_study(std::move(r));
 }
 
+// Adds the file's [[enqueue]] configurations not queued before, as queued trials that run first.
+std::int64_t enqueue(store& db, const study_record& study, const std::vector<params>& wanted,
+                     std::vector<trial>& trials) {
+    std::int64_t added = 0;
+    for (const auto& p : wanted) {
+        bool known = std::any_of(trials.begin(), trials.end(), [&](const trial& t) {
+            return t.origin == "enqueued" && t.params == p;
+        });
+        if (known) continue;
+        trial t;
+        t.number = static_cast<std::int64_t>(trials.size());
+        t.seed = derive_seed(study.seed, static_cast<std::uint64_t>(t.number));
+        t.params = p;
+        t.state = trial_state::queued;
+        t.origin = "enqueued";
+        db.insert_trial(study.id, t);
+        trials.push_back(std::move(t));
+        ++added;
+    }
+    return added;
+}
+
+// The complete trials of the study named by [sampler] warm_start, for the sampler to learn from.
+std::vector<trial> warm_start_trials(store& db, const plugin_ref& sampler) {
+    if (sampler.warm_start.empty()) return {};
+    auto other = db.find_study(sampler.warm_start);
+    if (!other) {
+        std::string names;
+        for (const auto& s : db.studies()) names += (names.empty() ? "" : ", ") + s.name;
+        throw study_mismatch(diagnostic{sampler.warm_start_where,
+                                        "[sampler] warm_start: no study \"" + sampler.warm_start +
+                                            "\" in " + db.file().string() +
+                                            (names.empty() ? "" : " (it has: " + names + ")")}
+                                 .format());
+    }
+    std::vector<trial> out;
+    for (auto& t : db.load_trials(other->id))
+        if (t.state == trial_state::complete && t.value) out.push_back(std::move(t));
+    return out;
+}
+
 }  // namespace
 
 run_result run_study(study_setup& setup, const run_options& opts) {
@@ -59,6 +103,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     result.study = open_study(db, setup);
     result.requeued = db.requeue_unfinished(result.study.id);
     std::vector<trial> trials = db.load_trials(result.study.id);
+    result.enqueued = enqueue(db, result.study, e.enqueue, trials);
+    std::vector<trial> prior = warm_start_trials(db, e.sampler);
     for (const auto& t : trials)
         if (is_finished(t.state)) ++result.finished_before;
 
@@ -68,7 +114,10 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                            .max_steps = setup.model->max_steps(),
                            .objective = e.objective,
                            .space = e.space,
-                           .sampler_name = setup.sampler_plugin.info.name};
+                           .sampler_name = setup.sampler_plugin.info.name,
+                           .fail_fast_after = 10,
+                           .time_budget = e.time_budget,
+                           .prior = std::move(prior)};
     coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials));
 
     std::optional<progress_printer> printer;
@@ -110,7 +159,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
             {.model_name = setup.model_plugin.info.name,
              .study = e.name,
              .files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name,
-             .threads = e.threads});
+             .threads = e.threads,
+             .trial_timeout = e.trial_timeout});
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
@@ -122,6 +172,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     if (printer) printer->finish();
 
     result.interrupted = coord.stop_requested();
+    result.out_of_time = coord.time_budget_reached();
     result.error = coord.fatal_error();
     result.trials = coord.snapshot();
     auto p = coord.progress();

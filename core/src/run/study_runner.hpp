@@ -34,9 +34,11 @@ struct run_result {
     std::vector<trial> trials;         // every trial, in number order
     std::int64_t finished_before = 0;  // finished in earlier runs (resume)
     std::int64_t requeued = 0;         // unfinished trials of earlier runs run again
+    std::int64_t enqueued = 0;         // [[enqueue]] configurations added as queued trials
     int workers = 0;
     double seconds = 0;
     bool interrupted = false;
+    bool out_of_time = false;          // the time budget ended the study before its trial budget
     std::optional<std::string> error;  // the study failed (exit 1)
 };
 

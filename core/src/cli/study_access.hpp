@@ -1,0 +1,25 @@
+// What the commands that read a store share: STORE [--study NAME] parsing, opening the store
+// read-only, and choosing the study.
+#pragma once
+
+#include "cli/commands.hpp"
+#include "store/store.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <memory>
+
+namespace caviar::cli {
+
+/// Adds --study to d and parses STORE plus the command's own options; false after --help.
+bool parse_store_arguments(const args& a, boost::program_options::options_description& d,
+                           boost::program_options::variables_map& vm);
+
+/// The store named by the STORE operand, read-only; a missing file is a usage error.
+std::unique_ptr<store> open_store(const boost::program_options::variables_map& vm);
+
+/// The study named --study, or the only one in the store; otherwise a usage error naming the
+/// studies there are.
+study_record select_study(store& db, const boost::program_options::variables_map& vm);
+
+}  // namespace caviar::cli

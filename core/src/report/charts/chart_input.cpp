@@ -1,0 +1,108 @@
+#include "report/charts/chart_input.hpp"
+
+#include "report/svg/escape.hpp"
+#include "report/svg/palette.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <set>
+
+namespace caviar {
+
+std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string trial_title(const chart_input& in, const trial& t) {
+    std::string s = "trial " + std::to_string(t.number) + " (" + to_string(t.state) + ")";
+    if (t.value) s += "\n" + in.study.objective.metric + " = " + short_number(*t.value);
+    for (const auto& d : in.space)
+        if (auto it = t.params.find(d.name()); it != t.params.end()) {
+            const auto* r = std::get_if<double>(&it->second);
+            s += "\n" + d.name() + " = " + (r ? short_number(*r) : to_string(it->second));
+        }
+    if (!t.origin.empty()) s += "\norigin: " + t.origin;
+    if (!t.error.empty()) s += "\n" + t.error.substr(0, 200);
+    return s;
+}
+
+std::string trial_attrs(const trial& t, std::string_view cls) {
+    return "class=\"" + std::string(cls) + " " + to_string(t.state) + "\" data-trial=\"" +
+           std::to_string(t.number) + "\"";
+}
+
+int round_of(const trial& t) {
+    int n = 0;
+    if (t.origin.rfind("round ", 0) == 0 && std::sscanf(t.origin.c_str() + 6, "%d", &n) == 1)
+        return n;
+    return 0;
+}
+
+bool has_rounds(const std::vector<trial>& trials) {
+    for (const auto& t : trials)
+        if (round_of(t) > 0) return true;
+    return false;
+}
+
+marker_shape shape_of(const trial& t) {
+    return round_marker(round_of(t));
+}
+
+std::pair<double, double> value_range(const std::vector<trial>& trials) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto& t : trials)
+        if (t.state == trial_state::complete && t.value) {
+            lo = std::min(lo, *t.value);
+            hi = std::max(hi, *t.value);
+        }
+    if (lo > hi) return {std::nan(""), std::nan("")};
+    return {lo, hi};
+}
+
+std::string value_colour(const objective& obj, double v, std::pair<double, double> range) {
+    auto [lo, hi] = range;
+    double t = hi > lo ? (v - lo) / (hi - lo) : 1.0;
+    return viridis(obj.direction == direction::maximize ? t : 1 - t);
+}
+
+double axis_value(const dimension& d, const value& v) {
+    if (d.kind() == dimension_kind::categorical) {
+        const auto& c = d.choices();
+        for (std::size_t i = 0; i < c.size(); ++i)
+            if (c[i] == v) return static_cast<double>(i);
+        return std::nan("");
+    }
+    if (std::holds_alternative<std::string>(v)) return std::nan("");
+    return to_double(v);
+}
+
+std::string state_legend(double x, double y, const std::vector<trial>& trials,
+                         bool with_best_line) {
+    std::set<trial_state> states;
+    std::set<int> rounds;
+    for (const auto& t : trials) {
+        states.insert(t.state);
+        if (round_of(t) > 0) rounds.insert(round_of(t));
+    }
+    std::string out = "<g class=\"legend\">\n";
+    auto item = [&](marker_shape m, trial_state s, const std::string& label) {
+        out += marker(m, x + 5, y - 4, 4.5, state_colour(s), "class=\"key\"", label);
+        out += text(x + 14, y, label, "start", "legend");
+        x += 24 + 7.0 * static_cast<double>(label.size());
+    };
+    for (auto s : {trial_state::complete, trial_state::pruned, trial_state::paused})
+        if (states.count(s)) item(marker_shape::circle, s, to_string(s));
+    if (states.count(trial_state::failed)) item(marker_shape::cross, trial_state::failed, "failed");
+    for (int r : rounds) item(round_marker(r), trial_state::complete, "round " + std::to_string(r));
+    if (with_best_line) {
+        out += "<line class=\"best\" x1=\"" + num(x) + "\" y1=\"" + num(y - 4) + "\" x2=\"" +
+               num(x + 18) + "\" y2=\"" + num(y - 4) + "\"/>\n";
+        out += text(x + 22, y, "best so far", "start", "legend");
+    }
+    return out + "</g>\n";
+}
+
+}  // namespace caviar

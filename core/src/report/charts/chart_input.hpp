@@ -1,0 +1,58 @@
+// What every chart of the HTML report reads, and the helpers they share: hover titles, marker
+// shapes per coarse-to-fine round, colours per objective value.
+#pragma once
+
+#include "report/importance.hpp"
+#include "report/svg/plot.hpp"
+#include "store/store.hpp"
+
+#include <caviar/space.hpp>
+#include <caviar/trial.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace caviar {
+
+/// A coarse-to-fine zoom: the box (per dimension, in unit space) a round sampled in. The store
+/// does not record boxes yet; a strategy that does fills chart_input::boxes and the slice and
+/// scatter charts shade them.
+struct zoom_box {
+    int round = 0;
+    std::vector<std::pair<double, double>> unit;  // one [low, high] per dimension, space order
+};
+
+struct chart_input {
+    const study_record& study;
+    const caviar::space& space;
+    const std::vector<trial>& trials;
+    const importance_result& importance;
+    std::vector<zoom_box> boxes;
+};
+
+/// "trial 12 (complete)\nval_accuracy = 0.98\nlayers = 2\n..." for a <title>.
+std::string trial_title(const chart_input& in, const trial& t);
+/// `class="pt STATE" data-trial="N"` (cls replaces "pt").
+std::string trial_attrs(const trial& t, std::string_view cls = "pt");
+/// N when origin reads "round N", else 0.
+int round_of(const trial& t);
+/// Whether any trial records a round: then markers differ by round and a legend says so.
+bool has_rounds(const std::vector<trial>& trials);
+/// The marker of t: its round's shape, or a circle.
+marker_shape shape_of(const trial& t);
+
+/// Range of the complete trials' values (lo == hi when only one; nan when none).
+std::pair<double, double> value_range(const std::vector<trial>& trials);
+/// Colour of an objective value: yellow for the best end of [lo, hi], dark purple the worst.
+std::string value_colour(const objective& obj, double v, std::pair<double, double> range);
+/// A number as shown in titles and legends (6 significant digits).
+std::string short_number(double v);
+
+/// A value as a double on its dimension's axis: the choice index for categoricals.
+double axis_value(const dimension& d, const value& v);
+
+/// Legend text of the markers: complete / pruned / failed (and rounds when present).
+std::string state_legend(double x, double y, const std::vector<trial>& trials, bool with_best_line);
+
+}  // namespace caviar

@@ -1,0 +1,72 @@
+// One trial of the command model: the running program, read line by line for reports.
+#pragma once
+
+#include "child_process.hpp"
+
+#include <caviar/model.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace caviar::command {
+
+struct run_settings {
+    std::vector<std::string> metric_names;
+    std::chrono::duration<double> grace{5.0};  // SIGTERM -> SIGKILL
+    std::size_t stderr_tail = 20;              // lines of stderr quoted in an error
+    std::filesystem::path workdir;             // holds stdout.log and stderr.log
+};
+
+/// step() returns the next point the program reports, blocking until it reports or exits.
+/// done() looks ahead the same way: it waits for the next report or the program's exit, so a
+/// program that reports its last point and then saves its results is let finish; it throws,
+/// as step() would, when the program then fails. Destroying the run or cancel() stops the
+/// program: SIGTERM to its group, SIGKILL after the grace period, reaped.
+class command_run final : public run {
+public:
+    command_run(const launch_spec& spec, run_settings settings);
+    ~command_run() override;
+
+    metrics step() override;
+    bool done() const override;
+    void cancel() noexcept override;
+
+    pid_t pid() const { return child_->pid(); }
+
+private:
+    // Reads output until a report is queued or the program has ended; throws once cancelled.
+    // Const because done() must look ahead; the reading state is mutable for that alone.
+    void wait_for_report() const;
+    void read_output() const;
+    void take_line(std::string_view line) const;
+    void finish_output() const;
+    [[noreturn]] void fail() const;
+    std::string stderr_tail() const;
+
+    run_settings settings_;
+    std::string program_;  // argv[0], for messages
+    std::unique_ptr<child_process> child_;
+    std::atomic<bool> cancelled_{false};
+    int wake_[2] = {-1, -1};  // cancel() writes a byte to wake a blocked poll
+
+    mutable std::ofstream log_;  // stdout.log: the program's stdout plus our warnings
+    mutable std::string partial_;
+    mutable std::size_t line_number_ = 0;
+    mutable std::deque<metrics> reports_;
+    mutable metrics last_;
+    mutable bool reported_ = false;
+    mutable bool output_closed_ = false;
+    mutable bool exited_ = false;
+    mutable std::chrono::steady_clock::time_point drain_deadline_;
+    mutable std::optional<exit_status> status_;
+};
+
+}  // namespace caviar::command

@@ -1,0 +1,91 @@
+#include "observations.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace caviar::tpe {
+
+observations::fingerprint observations::of(const trial* t) {
+    return {t, t->number, t->state, t->value.has_value(), t->value.value_or(0.0)};
+}
+
+bool observations::extends(const std::vector<fingerprint>& seen,
+                           std::span<const trial* const> now) {
+    if (now.size() < seen.size()) return false;
+    for (std::size_t i = 0; i < seen.size(); ++i)
+        if (!(seen[i] == of(now[i]))) return false;
+    return true;
+}
+
+bool observations::project(const space& s, const params& p, double* out) {
+    params kept;  // activity is judged on the values kept so far, parents first
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const dimension& d = s[i];
+        if (!s.active(d, kept)) {
+            out[i] = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
+        auto it = p.find(d.name());
+        if (it == p.end() || !d.contains(it->second)) return false;
+        out[i] = d.to_unit(it->second);
+        if (i + 1 < s.size()) kept.emplace(d.name(), it->second);
+    }
+    return true;
+}
+
+void observations::clear(const space& s, const objective& obj) {
+    space_hash_ = s.hash();
+    direction_ = obj.direction;
+    built_ = true;
+    prior_seen_.clear();
+    finished_seen_.clear();
+    dims_ = s.size();
+    units_.clear();
+    score_.clear();
+    ranked_.clear();
+    failed_.clear();
+}
+
+void observations::add(const space& s, const trial& t) {
+    std::size_t at = units_.size();
+    units_.resize(at + dims_);
+    if (!project(s, t.params, units_.data() + at)) {  // e.g. outside a narrowed space
+        units_.resize(at);
+        return;
+    }
+    auto i = static_cast<std::uint32_t>(score_.size());
+    bool usable = (t.state == trial_state::complete || t.state == trial_state::pruned) && t.value &&
+                  std::isfinite(*t.value);
+    if (!usable) {
+        score_.push_back(std::numeric_limits<double>::infinity());
+        failed_.push_back(i);
+        return;
+    }
+    double score = direction_ == direction::minimize ? *t.value : -*t.value;
+    score_.push_back(score);
+    // After every equal score: ties rank by arrival, whether built at once or call by call.
+    auto pos = std::upper_bound(ranked_.begin(), ranked_.end(), score,
+                                [this](double v, std::uint32_t j) { return v < score_[j]; });
+    ranked_.insert(pos, i);
+}
+
+void observations::update(const space& s, std::span<const trial* const> prior,
+                          std::span<const trial* const> finished, const objective& obj) {
+    bool same = built_ && obj.direction == direction_ && s.size() == dims_ &&
+                prior.size() == prior_seen_.size() && extends(prior_seen_, prior) &&
+                extends(finished_seen_, finished) && s.hash() == space_hash_;
+    if (!same) {
+        clear(s, obj);
+        for (const trial* t : prior) {
+            prior_seen_.push_back(of(t));
+            add(s, *t);
+        }
+    }
+    for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
+        finished_seen_.push_back(of(finished[i]));
+        add(s, *finished[i]);
+    }
+}
+
+}  // namespace caviar::tpe

@@ -1,0 +1,65 @@
+// The trials TPE learns from, as unit-space vectors ranked by objective, kept across calls.
+//
+// Within one study the finished trials only grow between proposals, so each call converts only
+// the new ones (to_unit and a sorted insert) instead of all of them: at 10,000 trials that is
+// the difference between microseconds and milliseconds per proposal. A call whose trials are
+// not an extension of the last call's (another space, objective, prior or history) rebuilds.
+#pragma once
+
+#include <caviar/space.hpp>
+#include <caviar/trial.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace caviar::tpe {
+
+class observations {
+public:
+    /// Brings the cache up to date with the prior (warm-start) and finished trials.
+    void update(const space& s, std::span<const trial* const> prior,
+                std::span<const trial* const> finished, const objective& obj);
+
+    /// Writes p's unit vector (NaN for inactive dimensions) into out, when p's active subset
+    /// fits the space: every dimension active given p has a contained value (names outside the
+    /// space are ignored). Returns false otherwise.
+    static bool project(const space& s, const params& p, double* out);
+
+    std::size_t dims() const { return dims_; }
+    std::size_t size() const { return score_.size(); }
+    const double* row(std::size_t i) const { return units_.data() + i * dims_; }
+    /// Observations with a finite objective, best first (ties: earlier first).
+    std::span<const std::uint32_t> ranked() const { return ranked_; }
+    /// Observations without one (failed, or pruned before reporting): TPE counts them as bad.
+    std::span<const std::uint32_t> failed() const { return failed_; }
+
+private:
+    // What identifies a trial already converted; compared on every call.
+    struct fingerprint {
+        const trial* at;
+        std::int64_t number;
+        trial_state state;
+        bool has_value;
+        double value;
+        bool operator==(const fingerprint&) const = default;
+    };
+    static fingerprint of(const trial* t);
+    static bool extends(const std::vector<fingerprint>& seen, std::span<const trial* const> now);
+
+    void clear(const space& s, const objective& obj);
+    void add(const space& s, const trial& t);
+
+    std::uint64_t space_hash_ = 0;
+    direction direction_ = direction::minimize;
+    bool built_ = false;
+    std::vector<fingerprint> prior_seen_, finished_seen_;
+
+    std::size_t dims_ = 0;
+    std::vector<double> units_;  // size() x dims_
+    std::vector<double> score_;  // lower is better; +inf without a value
+    std::vector<std::uint32_t> ranked_, failed_;
+};
+
+}  // namespace caviar::tpe

@@ -1,0 +1,579 @@
+// The command model: external programs (small sh scripts written here) reporting curves as JSON
+// or name=value lines, failing, printing garbage, hanging, receiving awkward params; stopped
+// early, cancelled, run in parallel; and end to end through the real `caviar` program with the
+// Python example.
+#define BOOST_TEST_MODULE command
+#include <boost/test/unit_test.hpp>
+
+#include "support/process.hpp"
+
+#include <caviar/caviar.hpp>
+#include <plugin/registry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <signal.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using caviar::dimension;
+using caviar::params;
+using caviar::test::temp_dir;
+using clock_type = std::chrono::steady_clock;
+using nlohmann::json;
+
+const caviar::loaded_plugin& plugin() {
+    static const caviar::loaded_plugin p =
+        caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_command.so");
+    return p;
+}
+
+struct settings {
+    std::string args;
+    std::string metrics = "loss";
+    std::int64_t max_steps = 1;
+    bool env = true;
+    bool params_file = true;
+    double grace = 5.0;
+    std::int64_t stderr_tail = 20;
+};
+
+// Every option set, as the host would after filling defaults; the program runs in dir.
+std::shared_ptr<caviar::model> make_model(const temp_dir& dir, const settings& s,
+                                          const caviar::space& sp = caviar::space()) {
+    caviar::options o;
+    o.set("args", s.args);
+    o.set("metrics", s.metrics);
+    o.set("max_steps", s.max_steps);
+    o.set("cwd", dir.path().string());
+    o.set("env", s.env);
+    o.set("params_file", s.params_file);
+    o.set("grace", s.grace);
+    o.set("stderr_tail", s.stderr_tail);
+    auto m = caviar::registry::create<caviar::model>(plugin(), o);
+    m->prepare(sp);
+    return m;
+}
+
+// An executable sh script in dir.
+std::string script(const temp_dir& dir, const std::string& name, const std::string& body) {
+    auto path = dir.write(name, "#!/bin/sh\n" + body);
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add);
+    return path.string();
+}
+
+caviar::run_context context(const temp_dir& dir, std::int64_t trial = 0) {
+    return {.trial = trial, .study = "test", .workdir = dir / ("trial-" + std::to_string(trial))};
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The error message of f(), or "" when it does not throw.
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Alive and not a zombie (an orphan killed here may wait for an init that never reaps).
+bool alive(pid_t pid) {
+    if (::kill(pid, 0) != 0) return false;
+    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    return close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'Z';
+}
+
+pid_t read_pid(const fs::path& file) {
+    for (int i = 0; i < 500 && !fs::exists(file); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return static_cast<pid_t>(std::stol(slurp(file)));
+}
+
+bool eventually_dead(pid_t pid) {
+    for (int i = 0; i < 200 && alive(pid); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return !alive(pid);
+}
+
+double seconds_since(clock_type::time_point t) {
+    return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(reads_a_json_curve_and_ends_when_the_program_exits) {
+    temp_dir dir;
+    auto prog = script(dir, "curve.sh",
+                       "echo 'starting'\n"
+                       "for i in 1 2 3; do echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.$((9 - i)), "
+                       "\\\"acc\\\": 0.$i, \\\"other\\\": \\\"x\\\"}\"; done\n");
+    auto m = make_model(dir, {.args = prog, .metrics = "loss, acc", .max_steps = 3});
+    BOOST_TEST(m->max_steps() == 3);
+    BOOST_TEST((m->metric_names() == std::vector<std::string>{"loss", "acc"}));
+    auto r = m->start({}, 1, context(dir));
+    for (int i = 1; i <= 3; ++i) {
+        auto got = r->step();
+        BOOST_TEST(got.size() == 2u);  // only the declared metrics; "step" numbers the point
+        BOOST_TEST(got.at("loss") == (9 - i) / 10.0, boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(got.at("acc") == i / 10.0, boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(r->done() == (i == 3));
+    }
+    // Asked again after the end, the last report is the result.
+    BOOST_TEST(r->step().at("loss") == 0.6, boost::test_tools::tolerance(1e-12));
+    auto log = slurp(dir / "trial-0/stdout.log");
+    BOOST_TEST(log.find("starting\n") == 0u);
+    BOOST_TEST(log.find("\"step\": 3") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(reads_name_value_pairs_several_per_line) {
+    temp_dir dir;
+    auto prog = script(dir, "pairs.sh",
+                       "echo 'step=1 loss=0.5 acc=0.7'\n"
+                       "echo 'epoch 2: loss = 0.25, acc=0.75; lr=0.1'\n"
+                       "printf 'loss=1e-3 acc=nan'\n");  // last line without its newline
+    auto m = make_model(dir, {.args = prog, .metrics = "loss,acc", .max_steps = 3});
+    auto r = m->start({}, 1, context(dir));
+    auto a = r->step();
+    BOOST_TEST(a.at("loss") == 0.5);
+    BOOST_TEST(a.at("acc") == 0.7);
+    auto b = r->step();
+    BOOST_TEST(b.at("loss") == 0.25);
+    BOOST_TEST(b.at("acc") == 0.75);
+    BOOST_TEST(b.count("lr") == 0u);
+    auto c = r->step();
+    BOOST_TEST(c.at("loss") == 1e-3);
+    BOOST_TEST(std::isnan(c.at("acc")));
+    BOOST_TEST(r->done());
+}
+
+BOOST_AUTO_TEST_CASE(other_lines_go_to_the_log_and_malformed_reports_are_skipped) {
+    temp_dir dir;
+    auto prog = script(dir, "noisy.sh",
+                       "echo 'loading data...'\n"
+                       "echo 'loss=abc'\n"
+                       "echo '{\"loss\": '\n"
+                       "echo '{\"loss\": [1, 2]}'\n"
+                       "echo '{\"note\": \"no metric here\"}'\n"
+                       "echo '{\"loss\": NaN}'\n"
+                       "echo 'loss=0.3'\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 5});
+    auto r = m->start({}, 1, context(dir));
+    BOOST_TEST(std::isnan(r->step().at("loss")));  // Python's bare NaN is read, not dropped
+    BOOST_TEST(r->step().at("loss") == 0.3);
+    BOOST_TEST(r->done());
+    auto log = slurp(dir / "trial-0/stdout.log");
+    BOOST_TEST(log.find("loading data...\n") != std::string::npos);
+    BOOST_TEST(log.find("warning: line 2 ignored: metric \"loss\" is not a number: abc") !=
+               std::string::npos);
+    BOOST_TEST(log.find("warning: line 3 ignored: not valid JSON") != std::string::npos);
+    BOOST_TEST(log.find("warning: line 4 ignored: metric \"loss\" is not a number: [1,2]") !=
+               std::string::npos);
+    BOOST_TEST(log.find("line 5 ignored") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_program_fails_with_its_status_and_the_tail_of_its_stderr) {
+    temp_dir dir;
+    auto prog = script(dir, "fail.sh",
+                       "echo loss=1\n"
+                       "for i in 1 2 3 4 5 6 7 8 9 10; do echo \"err$i\" >&2; done\n"
+                       "exit 3\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 5, .stderr_tail = 3});
+    auto r = m->start({}, 1, context(dir));
+    BOOST_TEST(r->step().at("loss") == 1);
+    // The program failed after its last report: the trial fails, whether asked by done() or
+    // step().
+    auto msg = error_of([&] { r->done(); });
+    BOOST_TEST(msg.find("exited with status 3") != std::string::npos, msg);
+    BOOST_TEST(msg.find("err8\nerr9\nerr10") != std::string::npos, msg);
+    BOOST_TEST(msg.find("err7") == std::string::npos, msg);
+    BOOST_TEST(error_of([&] { r->step(); }) == msg);
+    BOOST_TEST(slurp(dir / "trial-0/stderr.log").find("err1\n") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_fails_with_the_signal) {
+    temp_dir dir;
+    auto prog = script(dir, "crash.sh", "echo 'segfault coming' >&2\nkill -SEGV $$\n");
+    auto m = make_model(dir, {.args = prog});
+    auto r = m->start({}, 1, context(dir));
+    auto msg = error_of([&] { r->step(); });
+    BOOST_TEST(msg.find("was killed by signal 11") != std::string::npos, msg);
+    BOOST_TEST(msg.find("before reporting a metric") != std::string::npos, msg);
+    BOOST_TEST(msg.find("segfault coming") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_that_reports_nothing_fails) {
+    temp_dir dir;
+    auto prog = script(dir, "quiet.sh", "echo 'all done, val_loss=0.1'\n");
+    auto m = make_model(dir, {.args = prog, .metrics = "loss, acc"});
+    auto r = m->start({}, 1, context(dir));
+    auto msg = error_of([&] { r->step(); });
+    BOOST_TEST(msg.find("exited with status 0 without reporting any of its metrics (loss, acc)") !=
+                   std::string::npos,
+               msg);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_that_cannot_run_is_a_clear_error) {
+    temp_dir dir;
+    auto missing = error_of([&] { make_model(dir, {.args = "no-such-program-xyz --flag"}); });
+    BOOST_TEST(
+        missing.find("program \"no-such-program-xyz\" not found in PATH") != std::string::npos,
+        missing);
+    dir.write("data.txt", "not a program\n");
+    auto msg = error_of([&] { make_model(dir, {.args = "./data.txt"}); });
+    BOOST_TEST(msg.find("is not an executable file") != std::string::npos, msg);
+
+    // A program chosen by a param is looked up per trial: that trial fails.
+    caviar::space sp({dimension::categorical("prog", {std::string("./nope")})});
+    auto m = make_model(dir, {.args = "{prog}"}, sp);
+    auto at_start = error_of([&] { m->start({{"prog", std::string("./nope")}}, 1, context(dir)); });
+    BOOST_TEST(at_start.find("program \"./nope\" is not an executable file") != std::string::npos,
+               at_start);
+
+    // exec itself failing (here: no interpreter for the script) is reported, not a hang.
+    auto bad = dir.write("bad.sh", "#!/no/such/interpreter\n");
+    fs::permissions(bad, fs::perms::owner_all, fs::perm_options::add);
+    auto m2 = make_model(dir, {.args = bad.string()});
+    auto exec = error_of([&] { m2->start({}, 1, context(dir)); });
+    BOOST_TEST(exec.find("cannot execute " + bad.string() + ": No such file") != std::string::npos,
+               exec);
+}
+
+BOOST_AUTO_TEST_CASE(options_are_checked) {
+    temp_dir dir;
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "sh -c 'oops"});
+               }).find("unterminated ' quote") != std::string::npos);
+    BOOST_TEST(error_of([&] { make_model(dir, {.args = "   "}); }).find("args names no program") !=
+               std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics = "a,,b"});
+               }).find("metric names separated by commas") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics = "a, a"});
+               }).find("metric \"a\" is listed twice in metrics") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics = "step"});
+               }).find("cannot be a metric name") != std::string::npos);
+    caviar::space sp({dimension::real("lr", 0.1, 1)});
+    auto msg = error_of([&] { make_model(dir, {.args = "true --lr={lrate}"}, sp); });
+    BOOST_TEST(msg.find("unknown placeholder {lrate}") != std::string::npos, msg);
+    BOOST_TEST(msg.find("lr, params_json, seed, trial, workdir") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(params_with_spaces_and_quotes_stay_one_argument_and_no_shell_runs) {
+    temp_dir dir;
+    // Each argument NUL-terminated, so any text survives the round trip.
+    auto prog =
+        script(dir, "args.sh", "printf '%s\\0' \"$@\" > \"$CAVIAR_WORKDIR/args\"\necho loss=0\n");
+    dir.write("x", "canary\n");
+    caviar::space sp({dimension::categorical("name", {std::string("a")}),
+                      dimension::real("lr", 1e-4, 1), dimension::integer("layers", 1, 8)});
+    auto m = make_model(dir,
+                        {.args = prog + " --name={name} '--quoted={name} stays' \"two words\" "
+                                        "lr={lr},layers={layers} {{literal}} '--json={\"a\": 1}' "
+                                        "--seed={seed} --trial={trial} --dir={workdir}/out "
+                                        "{params_json}"},
+                        sp);
+    const std::string evil = "a b; rm -rf x \"q\" $(touch pwned) `touch pwned2` 'sq' {seed}";
+    params p = {{"name", evil}, {"lr", 0.001}, {"layers", std::int64_t{3}}};
+    auto r = m->start(p, 42, context(dir, 5));
+    r->step();
+    BOOST_TEST(r->done());
+    std::vector<std::string> args;
+    std::string all = slurp(dir / "trial-5/args");
+    for (std::size_t i = 0, j; (j = all.find('\0', i)) != std::string::npos; i = j + 1)
+        args.push_back(all.substr(i, j - i));
+    auto workdir = fs::absolute(dir / "trial-5").string();
+    std::vector<std::string> want = {"--name=" + evil,
+                                     "--quoted=" + evil + " stays",
+                                     "two words",
+                                     "lr=0.001,layers=3",
+                                     "{literal}",
+                                     "--json={\"a\": 1}",
+                                     "--seed=42",
+                                     "--trial=5",
+                                     "--dir=" + workdir + "/out",
+                                     json{{"layers", 3}, {"lr", 0.001}, {"name", evil}}.dump()};
+    BOOST_TEST(args == want, boost::test_tools::per_element());
+    BOOST_TEST(fs::exists(dir / "x"));
+    BOOST_TEST(!fs::exists(dir / "pwned"));
+    BOOST_TEST(!fs::exists(dir / "pwned2"));
+}
+
+BOOST_AUTO_TEST_CASE(params_reach_the_environment_and_params_json) {
+    temp_dir dir;
+    auto prog = script(dir, "env.sh", "env > \"${CAVIAR_WORKDIR:-.}/env\"\necho loss=0\n");
+    caviar::space sp({dimension::real("learning_rate", 1e-4, 1),
+                      dimension::categorical("act-fn", {std::string("relu")})});
+    params p = {{"learning_rate", 0.01}, {"act-fn", std::string("relu")}};
+    auto workdir = fs::absolute(dir / "trial-7").string();
+    {
+        auto m = make_model(dir, {.args = prog}, sp);
+        auto r = m->start(p, 99, context(dir, 7));
+        r->step();
+        auto env = slurp(dir / "trial-7/env");
+        for (const std::string& var : std::vector<std::string>{
+                 "CAVIAR_PARAM_LEARNING_RATE=0.01\n", "CAVIAR_PARAM_ACT_FN=relu\n",
+                 "CAVIAR_TRIAL=7\n", "CAVIAR_SEED=99\n", "CAVIAR_STUDY=test\n",
+                 "CAVIAR_WORKDIR=" + workdir + "\n",
+                 "CAVIAR_PARAMS_FILE=" + workdir + "/params.json\n"})
+            BOOST_TEST(env.find(var) != std::string::npos, var);
+        BOOST_TEST(env.find("PATH=") != std::string::npos);  // the host's environment is kept
+        auto file = json::parse(slurp(dir / "trial-7/params.json"));
+        BOOST_TEST(file == (json{{"learning_rate", 0.01}, {"act-fn", "relu"}}));
+    }
+    fs::remove_all(dir / "trial-7");
+    auto m = make_model(dir, {.args = prog, .env = false, .params_file = false}, sp);
+    auto quiet = m->start(p, 99, context(dir, 7));
+    // Without env the script cannot find its folder: it writes "env" in its cwd.
+    quiet->step();
+    auto env = slurp(dir / "env");
+    BOOST_TEST(env.find("CAVIAR_PARAM_") == std::string::npos, env);
+    BOOST_TEST(env.find("CAVIAR_TRIAL=") == std::string::npos, env);
+    BOOST_TEST(!fs::exists(dir / "trial-7/params.json"));
+}
+
+BOOST_AUTO_TEST_CASE(done_lets_the_program_finish_after_its_last_report) {
+    temp_dir dir;
+    auto prog = script(dir, "save.sh",
+                       "echo loss=0.5\nsleep 0.3\necho saved > \"$CAVIAR_WORKDIR/weights\"\n");
+    auto m = make_model(dir, {.args = prog});
+    auto r = m->start({}, 1, context(dir));
+    BOOST_TEST(r->step().at("loss") == 0.5);
+    BOOST_TEST(r->done());
+    BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
+}
+
+BOOST_AUTO_TEST_CASE(destroying_a_running_run_stops_the_program_and_its_children) {
+    temp_dir dir;
+    // Reports a step, then trains forever; a background child shares its process group.
+    auto prog = script(dir, "forever.sh",
+                       "echo $$ > \"$CAVIAR_WORKDIR/pid\"\n"
+                       "sleep 1000 &\necho $! > \"$CAVIAR_WORKDIR/child\"\n"
+                       "trap 'echo bye > \"$CAVIAR_WORKDIR/bye\"; exit 0' TERM\n"
+                       "echo loss=1\n"
+                       "while :; do sleep 1 & wait $!; done\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 10});
+    auto r = m->start({}, 1, context(dir));
+    BOOST_TEST(r->step().at("loss") == 1);
+    pid_t pid = read_pid(dir / "trial-0/pid"), child = read_pid(dir / "trial-0/child");
+    BOOST_TEST(alive(pid));
+    BOOST_TEST(alive(child));
+    auto t0 = clock_type::now();
+    r.reset();                            // the strategy pruned the trial
+    BOOST_TEST(seconds_since(t0) < 4.0);  // it left on SIGTERM, well before the grace ran out
+    BOOST_TEST(!alive(pid));
+    BOOST_TEST(eventually_dead(child));
+    BOOST_TEST(slurp(dir / "trial-0/bye") == "bye\n");  // SIGTERM first: it could clean up
+    BOOST_TEST(slurp(dir / "trial-0/stdout.log").find("caviar: stopping the program") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_ignoring_sigterm_is_killed_after_the_grace_period) {
+    temp_dir dir;
+    auto prog = script(dir, "stubborn.sh",
+                       "trap '' TERM\necho $$ > \"$CAVIAR_WORKDIR/pid\"\necho loss=1\n"
+                       "while :; do sleep 0.05; done\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 10, .grace = 0.5});
+    auto r = m->start({}, 1, context(dir));
+    r->step();
+    pid_t pid = read_pid(dir / "trial-0/pid");
+    auto t0 = clock_type::now();
+    r.reset();
+    double took = seconds_since(t0);
+    BOOST_TEST(took >= 0.45);
+    BOOST_TEST(took < 3.0);
+    BOOST_TEST(!alive(pid));
+}
+
+BOOST_AUTO_TEST_CASE(cancel_from_another_thread_ends_a_blocked_step) {
+    temp_dir dir;
+    auto prog = script(dir, "hang.sh",
+                       "trap '' TERM\necho $$ > \"$CAVIAR_WORKDIR/pid\"\necho loss=1\n"
+                       "while :; do sleep 0.05; done\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 10, .grace = 0.5});
+    auto r = m->start({}, 1, context(dir));
+    r->step();
+    pid_t pid = read_pid(dir / "trial-0/pid");
+    auto t0 = clock_type::now();
+    std::thread watchdog([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        r->cancel();
+    });
+    auto msg = error_of([&] { r->step(); });  // blocks: the program never reports again
+    double took = seconds_since(t0);
+    watchdog.join();
+    BOOST_TEST(msg.find("cancelled") == 0u, msg);
+    BOOST_TEST(msg.find("was killed by signal 9") != std::string::npos, msg);
+    BOOST_TEST(took >= 0.6);  // 0.2 s until cancel, then the 0.5 s grace
+    BOOST_TEST(took < 3.0);
+    BOOST_TEST(!alive(pid));  // stopped and reaped before step() threw
+    BOOST_TEST(error_of([&] { r->done(); }).find("cancelled") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_program_that_stops_on_sigterm_ends_a_cancelled_step_at_once) {
+    temp_dir dir;
+    auto prog = script(dir, "polite.sh", "echo loss=1\nexec sleep 1000\n");
+    auto m = make_model(dir, {.args = prog, .max_steps = 10});
+    auto r = m->start({}, 1, context(dir));
+    r->step();
+    auto t0 = clock_type::now();
+    std::thread watchdog([&] { r->cancel(); });
+    auto msg = error_of([&] { r->step(); });
+    watchdog.join();
+    BOOST_TEST(msg.find("was killed by signal 15") != std::string::npos, msg);
+    BOOST_TEST(seconds_since(t0) < 2.0);  // not the 5 s grace
+}
+
+BOOST_AUTO_TEST_CASE(runs_started_from_many_threads_each_get_their_own_program) {
+    temp_dir dir;
+    auto prog =
+        script(dir, "count.sh", "for i in 1 2 3; do echo \"loss=$1.$i\"; sleep 0.05; done\n");
+    caviar::space sp({dimension::integer("k", 1, 100)});
+    auto m = make_model(dir, {.args = prog + " {k}", .max_steps = 3}, sp);
+    constexpr int n = 8;
+    std::vector<std::vector<double>> seen(n);
+    std::vector<std::string> errors(n);
+    std::vector<std::thread> threads;
+    auto t0 = clock_type::now();
+    for (int t = 0; t < n; ++t)
+        threads.emplace_back([&, t] {
+            errors[t] = error_of([&] {
+                auto r = m->start({{"k", std::int64_t{t + 1}}}, 1, context(dir, t));
+                while (true) {
+                    seen[t].push_back(r->step().at("loss"));
+                    if (r->done()) break;
+                }
+            });
+        });
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < n; ++t) {
+        BOOST_TEST(errors[t] == "");
+        std::vector<double> want = {t + 1.1, t + 1.2, t + 1.3};
+        BOOST_TEST(seen[t] == want, boost::test_tools::tolerance(1e-12)
+                                        << boost::test_tools::per_element());
+    }
+    // A pipe end leaked into a sibling's program would hold each run open until all ended;
+    // together they take about one run's time.
+    BOOST_TEST(seconds_since(t0) < 10.0);
+}
+
+// ---- end to end, through the real program
+
+namespace {
+
+const std::string bin = CAVIAR_BIN;
+
+json trials_json(const fs::path& store) {
+    auto r = caviar::test::run({bin, "trials", store.string(), "--format", "json"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    return json::parse(r.out);
+}
+
+// A python3 that has NumPy, or "" (PATH may lead to an interpreter without it).
+std::string python_with_numpy() {
+    if (caviar::test::run({"/usr/bin/env", "python3", "-c", "import numpy"}).exit_code == 0)
+        return "python3";
+    for (std::string py : {"/usr/bin/python3", "/usr/local/bin/python3"})
+        if (fs::exists(py) && caviar::test::run({py, "-c", "import numpy"}).exit_code == 0)
+            return py;
+    return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(caviar_runs_a_study_of_a_shell_script) {
+    temp_dir dir;
+    auto prog =
+        script(dir, "quad.sh",
+               "x=$1\n"
+               "if [ \"$CAVIAR_PARAM_MODE\" = bad ]; then echo \"bad mode $x\" >&2; exit 4; fi\n"
+               "for s in 1 2; do echo \"{\\\"step\\\": $s, \\\"value\\\": $x}\"; done\n");
+    auto file = dir.write("study.toml",
+                          "[experiment]\nname = \"sh\"\ntrials = 6\nseed = 1\n"
+                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                          "store = \"s.db\"\n[space]\nx = { float = [0.0, 1.0] }\n"
+                          "mode = { choices = [\"good\", \"bad\"] }\n"
+                          "[model]\nplugin = \"command\"\nargs = \"./quad.sh {x}\"\n"
+                          "metrics = \"value\"\nmax_steps = 2\n");
+    auto r = caviar::test::run({bin, "run", file.string(), "--threads", "2", "-q"});
+    BOOST_TEST_REQUIRE((r.exit_code == 0 || r.exit_code == 1), r.err);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 6u);
+    int good = 0;
+    for (const auto& t : trials) {
+        if (t["params"]["mode"] == "good") {
+            ++good;
+            BOOST_TEST(t["state"] == "complete");
+            BOOST_TEST(t["steps"] == 2);
+            BOOST_TEST(t["value"].get<double>() == t["params"]["x"].get<double>(),
+                       boost::test_tools::tolerance(1e-12));
+        } else {
+            BOOST_TEST(t["state"] == "failed");
+            auto error = t["error"].get<std::string>();
+            BOOST_TEST(
+                error.find("exited with status 4 before reporting a metric") != std::string::npos,
+                error);
+            BOOST_TEST(error.find("bad mode") != std::string::npos, error);
+        }
+        auto workdir = dir / "s-files/sh" / ("trial-" + std::to_string(t["number"].get<int>()));
+        BOOST_TEST(fs::exists(workdir / "params.json"));
+        BOOST_TEST(fs::exists(workdir / "stdout.log"));
+    }
+    BOOST_TEST(good > 0);
+}
+
+BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {
+    std::string python = python_with_numpy();
+    if (python.empty()) {
+        BOOST_TEST_MESSAGE("skipped: no python3 with NumPy (apt-get install python3-numpy)");
+        return;
+    }
+    temp_dir dir;
+    auto store = dir / "py.db";
+    auto r = caviar::test::run(
+        {bin, "run", std::string(CAVIAR_SOURCE_DIR) + "/examples/python/digits.toml", "--store",
+         store.string(), "--trials", "3", "--threads", "2", "-q", "--set",
+         "model.args=" + python +
+             " train_digits.py --epochs 3 --learning-rate {learning_rate} --momentum "
+             "{momentum} --hidden {hidden} --activation {activation} --seed {seed} "
+             "--save {workdir}/weights.npz",
+         "--set", "model.max_steps=3", "--set",
+         "space.learning_rate={ float = [0.01, 0.1], scale = \"log\" }"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out << r.err);
+    auto trials = trials_json(store);
+    BOOST_TEST_REQUIRE(trials.size() == 3u);
+    int learned = 0;
+    for (const auto& t : trials) {
+        BOOST_TEST(t["state"] == "complete", t.dump());
+        BOOST_TEST(t["steps"] == 3);
+        BOOST_TEST(t["metrics"].contains("val_loss"));
+        learned += t["value"].get<double>() > 0.5;  // chance is 0.1
+        auto workdir =
+            dir / "py-files/python-digits" / ("trial-" + std::to_string(t["number"].get<int>()));
+        BOOST_TEST(fs::exists(workdir / "weights.npz"));
+    }
+    BOOST_TEST(learned >= 1);
+}

@@ -1,0 +1,397 @@
+// The HTML report: axis ticks on every scale, escaping, the charts and their points, and the
+// show / report / curves commands on a real study.
+#define BOOST_TEST_MODULE report_html
+#include <boost/test/unit_test.hpp>
+
+#include "report/charts/charts.hpp"
+#include "report/html_report.hpp"
+#include "report/importance.hpp"
+#include "report/study_space.hpp"
+#include "report/svg/axis.hpp"
+#include "report/svg/escape.hpp"
+#include "support/process.hpp"
+
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+using namespace caviar;
+
+namespace {
+
+std::vector<std::string> labels(const std::vector<tick>& ticks) {
+    std::vector<std::string> out;
+    for (const auto& t : ticks) out.push_back(t.label);
+    return out;
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (auto i = s.find(what); i != std::string::npos; i = s.find(what, i + what.size())) ++n;
+    return n;
+}
+
+// Every <svg ...data-chart="NAME"...>...</svg> in html, in order.
+std::vector<std::string> charts(const std::string& html, const std::string& name) {
+    std::vector<std::string> out;
+    std::string key = "class=\"chart\" data-chart=\"" + name + "\"";
+    for (auto i = html.find(key); i != std::string::npos; i = html.find(key, i + 1)) {
+        auto begin = html.rfind("<svg", i);
+        auto end = html.find("</svg>", i);
+        out.push_back(html.substr(begin, end + 6 - begin));
+    }
+    return out;
+}
+
+// Parses s as XML: throws when a chart is not well-formed (e.g. a name left unescaped).
+void parse_xml(const std::string& s) {
+    std::istringstream in(s);
+    boost::property_tree::ptree t;
+    boost::property_tree::read_xml(in, t);
+}
+
+// A study over every scale, with complete, pruned and failed trials and learning curves.
+struct synthetic_study {
+    study_record study;
+    space sp;
+    std::vector<trial> trials;
+    importance_result imp;
+
+    explicit synthetic_study(std::string name = "synthetic", std::string odd_param = "x") {
+        study.name = std::move(name);
+        study.objective = {"loss", direction::minimize};
+        study.sampler = "random";
+        study.strategy = "batch";
+        study.model = "functions";
+        study.budget = 24;
+        sp.add(dimension::real(odd_param, 0, 1));
+        sp.add(dimension::real("lr", 1e-4, 1, scale::log));
+        sp.add(dimension::real("beta", 0.5, 0.999, scale::log1m));
+        sp.add(dimension::categorical("act", {std::string("relu"), std::string("tanh")}));
+        std::mt19937_64 rng(5);
+        std::uniform_real_distribution<double> u(0, 1);
+        for (int n = 0; n < 24; ++n) {
+            trial t;
+            t.number = n;
+            t.params = sp.from_unit(std::vector<double>{u(rng), u(rng), u(rng), u(rng)});
+            double x = get_real(t.params, odd_param);
+            double lr = std::log10(get_real(t.params, "lr"));
+            double loss = 3 * x + 0.2 * (lr + 2) * (lr + 2);
+            t.state = n % 8 == 5   ? trial_state::failed
+                      : n % 8 == 3 ? trial_state::pruned
+                                   : trial_state::complete;
+            int steps = t.state == trial_state::complete ? 10 : 4;
+            if (t.state != trial_state::failed) {
+                for (int s = 1; s <= steps; ++s)
+                    t.curve.push_back({s, {{"loss", loss + 2.0 / s}, {"acc", 1 - loss / 10}}});
+                t.value = loss + 2.0 / steps;
+                t.metrics = t.curve.back().metrics;
+            } else {
+                t.error = "diverged: <nan> & \"worse\"";
+            }
+            t.steps = t.state == trial_state::failed ? 0 : steps;
+            t.origin = n < 12 ? "round 1" : "round 2";
+            trials.push_back(std::move(t));
+        }
+        imp = parameter_importance(sp, trials);
+    }
+
+    std::string html(std::vector<zoom_box> boxes = {}) const {
+        return html_report(chart_input{study, sp, trials, imp, std::move(boxes)}, "study.db");
+    }
+    std::size_t in_state(trial_state s) const {
+        std::size_t n = 0;
+        for (const auto& t : trials) n += t.state == s;
+        return n;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(axes)
+
+BOOST_AUTO_TEST_CASE(linear_ticks_step_by_one_two_or_five) {
+    BOOST_TEST(labels(linear_ticks(0, 1)) ==
+                   (std::vector<std::string>{"0", "0.2", "0.4", "0.6", "0.8", "1"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(
+        labels(linear_ticks(0.13, 0.97)) == (std::vector<std::string>{"0.2", "0.4", "0.6", "0.8"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(labels(linear_ticks(-3, 7)) == (std::vector<std::string>{"-2", "0", "2", "4", "6"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(
+        labels(linear_ticks(0, 0.3, 3)) == (std::vector<std::string>{"0", "0.1", "0.2", "0.3"}),
+        boost::test_tools::per_element());
+    for (auto [lo, hi] : {std::pair{0.0, 1e6}, {1e-7, 3e-7}, {-250.0, 1250.0}, {0.9, 0.999}}) {
+        auto t = linear_ticks(lo, hi);
+        BOOST_TEST_REQUIRE(t.size() >= 2u);
+        BOOST_TEST(t.size() <= 11u);
+        double step = t[1].value - t[0].value;
+        double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        BOOST_TEST((std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 ||
+                    std::abs(mantissa - 5) < 1e-6),
+                   "step " << step << " on [" << lo << ", " << hi << "]");
+        BOOST_TEST(t.front().value >= lo - 1e-12);
+        BOOST_TEST(t.back().value <= hi + 1e-12);
+    }
+    // Integer axes never tick between integers.
+    BOOST_TEST(
+        labels(linear_ticks(1, 4, 5, true)) == (std::vector<std::string>{"1", "2", "3", "4"}),
+        boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(log_axes_tick_at_decades) {
+    BOOST_TEST(labels(log_ticks(1e-4, 1)) ==
+                   (std::vector<std::string>{"1e-4", "0.001", "0.01", "0.1", "1"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(labels(log_ticks(3e-4, 0.5)) == (std::vector<std::string>{"0.001", "0.01", "0.1"}),
+               boost::test_tools::per_element());
+    // Less than two decades: 1-2-5 within them.
+    BOOST_TEST(labels(log_ticks(16, 256)) == (std::vector<std::string>{"20", "50", "100", "200"}),
+               boost::test_tools::per_element());
+    // Many decades: every fifth.
+    BOOST_TEST(labels(log_ticks(1e-10, 1e10)) ==
+                   (std::vector<std::string>{"1e-10", "1e-5", "1", "1e5", "1e10"}),
+               boost::test_tools::per_element());
+    axis a(axis_scale::log, 1e-3, 0.1, 0, 200);
+    BOOST_TEST(a(0.01) == 100, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(a(1e-3) == 0, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(log1m_axes_tick_at_nines) {
+    BOOST_TEST(
+        labels(log1m_ticks(0.5, 0.999)) == (std::vector<std::string>{"0.9", "0.99", "0.999"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(labels(log1m_ticks(0.9, 0.9999)) ==
+                   (std::vector<std::string>{"0.9", "0.99", "0.999", "0.9999"}),
+               boost::test_tools::per_element());
+    // A narrow range gets 0.95 and 0.98 too.
+    BOOST_TEST(labels(log1m_ticks(0.9, 0.99)) == (std::vector<std::string>{"0.9", "0.99"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(labels(log1m_ticks(0.9, 0.96)) == (std::vector<std::string>{"0.9", "0.95"}),
+               boost::test_tools::per_element());
+    // Plotted in -log10(1 - beta): 0.9, 0.99, 0.999 are evenly spaced.
+    axis a(axis_scale::log1m, 0.9, 0.999, 0, 200);
+    BOOST_TEST(a(0.9) == 0, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(a(0.99) == 100, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(a(0.999) == 200, boost::test_tools::tolerance(1e-9));
+    auto d = axis::of(dimension::real("beta", 0.9, 0.999, scale::log1m), 0, 100);
+    BOOST_TEST((d.scale() == axis_scale::log1m));
+}
+
+BOOST_AUTO_TEST_CASE(categorical_axes_put_choices_in_bands) {
+    auto a =
+        axis::of(dimension::categorical("act", {std::string("relu"), std::string("tanh")}), 0, 200);
+    BOOST_TEST(a(0) == 50, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(a(1) == 150, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(labels(a.ticks()) == (std::vector<std::string>{"relu", "tanh"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(escapes_markup_characters) {
+    BOOST_TEST(xml_escape("<a&b>\"'") == "&lt;a&amp;b&gt;&quot;&#39;");
+    BOOST_TEST(xml_escape("plain") == "plain");
+}
+
+BOOST_AUTO_TEST_CASE(names_and_values_are_escaped_in_svg_and_html) {
+    std::string odd = "x<&>\"'";
+    synthetic_study s("<script>alert('&')</script>", odd);
+    std::string html = s.html();
+    BOOST_TEST(html.find("<script>alert") == std::string::npos);
+    BOOST_TEST(html.find("&lt;script&gt;alert(&#39;&amp;&#39;)&lt;/script&gt;") !=
+               std::string::npos);
+    BOOST_TEST(html.find(odd) == std::string::npos);
+    BOOST_TEST(html.find("x&lt;&amp;&gt;&quot;&#39;") != std::string::npos);
+    BOOST_TEST(html.find("diverged: &lt;nan&gt; &amp; &quot;worse&quot;") != std::string::npos);
+    // Every chart is well-formed XML, even with such names.
+    std::size_t n = 0;
+    for (auto name : {"history", "slice", "scatter", "curves", "parallel", "importance"})
+        for (const auto& c : charts(html, name)) {
+            BOOST_CHECK_NO_THROW(parse_xml(c));
+            ++n;
+        }
+    BOOST_TEST(n == 5u + s.sp.size());
+}
+
+BOOST_AUTO_TEST_CASE(report_has_one_chart_per_section_and_a_point_per_trial) {
+    synthetic_study s;
+    std::string html = s.html();
+    BOOST_TEST(html.rfind("<!DOCTYPE html>", 0) == 0u);
+    BOOST_TEST(html.find("@media print") != std::string::npos);
+    // Self-contained: nothing fetched.
+    BOOST_TEST(html.find("src=") == std::string::npos);
+    BOOST_TEST(html.find("href=") == std::string::npos);
+    BOOST_TEST(html.find("@import") == std::string::npos);
+    for (auto name : {"history", "scatter", "curves", "parallel", "importance"})
+        BOOST_TEST(charts(html, name).size() == 1u, name);
+    BOOST_TEST(charts(html, "slice").size() == s.sp.size());
+
+    std::size_t complete = s.in_state(trial_state::complete);
+    std::size_t pruned = s.in_state(trial_state::pruned);
+    std::size_t failed = s.in_state(trial_state::failed);
+    BOOST_TEST_REQUIRE(complete > 0u);
+    BOOST_TEST_REQUIRE(pruned > 0u);
+    BOOST_TEST_REQUIRE(failed > 0u);
+
+    auto history = charts(html, "history").front();
+    BOOST_TEST(count(history, "data-trial=") == s.trials.size());
+    BOOST_TEST(count(history, "class=\"pt pruned\"") == pruned);
+    BOOST_TEST(count(history, "class=\"pt failed\"") == failed);
+    BOOST_TEST(count(history, "class=\"best\"") >= 1u);
+    for (const auto& t : s.trials)
+        BOOST_TEST(history.find("<title>trial " + std::to_string(t.number) + " (") !=
+                   std::string::npos);
+    // Rounds get different markers: circles for round 1, squares for round 2.
+    BOOST_TEST(history.find("round 2") != std::string::npos);
+    BOOST_TEST(count(history, "<rect") >= 1u);
+
+    for (const auto& slice : charts(html, "slice"))
+        BOOST_TEST(count(slice, "data-trial=") == complete);
+    auto slices = charts(html, "slice");
+    BOOST_TEST(slices[1].find(">0.001</text>") != std::string::npos);  // lr: decades
+    BOOST_TEST(slices[1].find(">0.01</text>") != std::string::npos);
+    BOOST_TEST(slices[2].find(">0.99</text>") != std::string::npos);  // beta: log1m
+    BOOST_TEST(slices[2].find(">0.999</text>") != std::string::npos);
+    BOOST_TEST(slices[3].find(">relu</text>") != std::string::npos);  // act: strips
+
+    auto scatter = charts(html, "scatter").front();
+    BOOST_TEST(count(scatter, "data-trial=") == complete);
+    BOOST_TEST(scatter.find("class=\"colourbar\"") != std::string::npos);
+    // The two most important parameters are on its axes: x and lr drive the loss.
+    BOOST_TEST(scatter.find("aria-label=\"x against lr\"") != std::string::npos);
+
+    auto curves = charts(html, "curves").front();
+    BOOST_TEST(count(curves, "<polyline") == complete + pruned);
+    BOOST_TEST(count(curves, "class=\"end pruned\"") == pruned);
+
+    auto parallel = charts(html, "parallel").front();
+    BOOST_TEST(count(parallel, "<polyline") == complete);
+
+    auto importance = charts(html, "importance").front();
+    BOOST_TEST(count(importance, "class=\"bar\"") == s.sp.size());
+}
+
+BOOST_AUTO_TEST_CASE(coarse_to_fine_boxes_are_drawn_when_given) {
+    synthetic_study s;
+    BOOST_TEST(count(s.html(), "class=\"box\"") == 0u);
+    zoom_box b{2, {{0.2, 0.6}, {0.3, 0.8}, {0, 1}, {0, 1}}};
+    auto html = s.html({b});
+    BOOST_TEST(count(charts(html, "scatter").front(), "class=\"box\"") == 1u);
+    BOOST_TEST(count(charts(html, "slice").front(), "class=\"box\"") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_study_still_gives_a_page) {
+    synthetic_study s;
+    s.trials.clear();
+    s.imp = parameter_importance(s.sp, s.trials);
+    std::string html = s.html();
+    BOOST_TEST(html.find("No complete trial yet") != std::string::npos);
+    for (auto name : {"history", "slice", "scatter", "curves", "parallel", "importance"})
+        for (const auto& c : charts(html, name)) {
+            BOOST_TEST(count(c, "data-trial=") == 0u);
+            BOOST_CHECK_NO_THROW(parse_xml(c));
+        }
+}
+
+BOOST_AUTO_TEST_CASE(the_space_is_rebuilt_from_the_stored_study) {
+    space sp(
+        {dimension::real("zeta", 0.9, 0.999, scale::log1m), dimension::integer("alpha", 1, 8)});
+    study_record s;
+    s.name = "ordered";
+    s.space = sp.describe();
+    s.space_hash = sp.hash();
+    // Written back by TOML++, keys come alphabetically: the study's order must win.
+    s.config =
+        "[space]\nalpha = { int = [1, 8] }\nzeta = { float = [0.9, 0.999], scale = \"log1m\" }\n";
+    auto rebuilt = study_space(s);
+    BOOST_TEST_REQUIRE(rebuilt.size() == 2u);
+    BOOST_TEST(rebuilt[0].name() == "zeta");
+    BOOST_TEST((rebuilt[0].scale() == scale::log1m));
+    s.config =
+        "[space]\nalpha = { int = [1, 9] }\nzeta = { float = [0.9, 0.999], scale = \"log1m\" }\n";
+    BOOST_CHECK_THROW(study_space(s), std::runtime_error);
+}
+
+// The commands, on a real study of the functions model (fast).
+BOOST_AUTO_TEST_SUITE(commands)
+
+struct real_study {
+    std::filesystem::path dir, db;
+    real_study() {
+        dir = std::filesystem::temp_directory_path() /
+              ("caviar-report-test-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+        db = dir / "branin.db";
+        auto r =
+            test::run({CAVIAR_BIN, "run", std::string(CAVIAR_SOURCE_DIR) + "/examples/branin.toml",
+                       "--trials", "30", "--store", db.string(), "--quiet"});
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    }
+    ~real_study() { std::filesystem::remove_all(dir); }
+};
+
+BOOST_FIXTURE_TEST_CASE(show_summarises_the_study, real_study) {
+    auto r = test::run({CAVIAR_BIN, "show", db.string()});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    for (auto s : {"study \"branin\"", "value (minimize)", "sampler random", "x float [-5, 10]",
+                   "30 trials: 30 complete", "best trials (10 of 30 complete)", "rank  trial",
+                   "parameter importance", "█"})
+        BOOST_TEST(r.out.find(s) != std::string::npos, s);
+    // Ten ranked rows after the header.
+    auto table = r.out.substr(r.out.find("rank  trial"));
+    BOOST_TEST(count(table.substr(0, table.find("\n\n")), "\n") == 10u);
+    auto top3 = test::run({CAVIAR_BIN, "show", db.string(), "--top", "3"});
+    BOOST_TEST(top3.out.find("best trials (3 of 30 complete)") != std::string::npos);
+    auto none = test::run({CAVIAR_BIN, "show", (dir / "missing.db").string()});
+    BOOST_TEST(none.exit_code == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(report_writes_one_html_file, real_study) {
+    auto out = dir / "report.html";
+    auto r = test::run({CAVIAR_BIN, "report", db.string(), "-o", out.string()});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    std::ifstream in(out);
+    std::string html((std::istreambuf_iterator<char>(in)), {});
+    BOOST_TEST(count(charts(html, "history").front(), "data-trial=") == 30u);
+    BOOST_TEST(charts(html, "slice").size() == 2u);
+    // One-step curves (the functions model) are dots, one per trial.
+    BOOST_TEST(count(charts(html, "curves").front(), "class=\"dot complete\"") == 30u);
+    auto missing_o = test::run({CAVIAR_BIN, "report", db.string()});
+    BOOST_TEST(missing_o.exit_code == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(curves_exports_csv_and_json, real_study) {
+    auto csv = test::run({CAVIAR_BIN, "curves", db.string()});
+    BOOST_TEST_REQUIRE(csv.exit_code == 0, csv.err);
+    BOOST_TEST(csv.out.rfind("trial,step,metric,value\n", 0) == 0u);
+    // One step per trial, two metrics (value, regret).
+    BOOST_TEST(count(csv.out, "\n") == 1u + 30u * 2u);
+    BOOST_TEST(csv.out.find("\n7,1,regret,") != std::string::npos);
+
+    auto json = test::run({CAVIAR_BIN, "curves", db.string(), "--format", "json"});
+    BOOST_TEST_REQUIRE(json.exit_code == 0, json.err);
+    auto j = nlohmann::json::parse(json.out);
+    BOOST_TEST(j.size() == 30u);
+    BOOST_TEST(j[0]["state"] == "complete");
+    BOOST_TEST(j[0]["points"][0]["step"] == 1);
+    BOOST_TEST(j[0]["points"][0]["metrics"].contains("value"));
+
+    auto one = test::run({CAVIAR_BIN, "curves", db.string(), "--trial", "7", "--format", "json"});
+    BOOST_TEST_REQUIRE(one.exit_code == 0, one.err);
+    auto k = nlohmann::json::parse(one.out);
+    BOOST_TEST(k.size() == 1u);
+    BOOST_TEST(k[0]["trial"] == 7);
+    auto bad = test::run({CAVIAR_BIN, "curves", db.string(), "--trial", "999"});
+    BOOST_TEST(bad.exit_code == 2);
+    BOOST_TEST(bad.err.find("no trial 999") != std::string::npos);
+    auto fmt = test::run({CAVIAR_BIN, "curves", db.string(), "--format", "xml"});
+    BOOST_TEST(fmt.exit_code == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
