@@ -16,7 +16,8 @@ namespace caviar {
 struct sample_request {
     /// The space to sample, possibly narrowed by the strategy (coarse to fine).
     const caviar::space& space;
-    /// Finished trials (complete, pruned, failed) of the study, in number order; read-only.
+    /// Finished trials (complete, pruned, failed) of the study, read-only: earlier runs' in
+    /// number order, then this run's in the order they finished (look trials up by number).
     std::span<const trial* const> finished;
     /// Params of trials running now, so a sampler can avoid proposing them again.
     std::span<const params> pending;
