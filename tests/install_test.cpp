@@ -88,8 +88,7 @@ BOOST_AUTO_TEST_CASE(caviar_new_plugin_writes_a_project_that_builds_tests_and_ru
     auto made =
         run({caviar, "new", "plugin", "model", "mymodel", "--dir", (dir / "mymodel").string()});
     BOOST_TEST_REQUIRE(made.exit_code == 0, made.err);
-    for (auto file : {"CMakeLists.txt", "mymodel_model.cpp", "README.md", "example.toml",
-                      "test/run_example.cmake"})
+    for (auto file : {"CMakeLists.txt", "mymodel_model.cpp", "README.md", "example.toml"})
         BOOST_TEST(fs::exists(dir / "mymodel" / file), file);
     auto build = dir / "mymodel-build";
     build_and_test(dir / "mymodel", build);

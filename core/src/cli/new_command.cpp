@@ -253,59 +253,8 @@ std::string cmake_lists(const std::string& kind, const std::string& name) {
            "add_test(NAME example COMMAND ${CMAKE_COMMAND}\n"
            "    -DCAVIAR=${CAVIAR_EXECUTABLE} -DEXPERIMENT=${PROJECT_SOURCE_DIR}/example.toml\n"
            "    -DSTORE=${PROJECT_BINARY_DIR}/example.db -DPLUGIN_DIR=${PROJECT_BINARY_DIR}" +
-           origin + "\n    -P ${PROJECT_SOURCE_DIR}/test/run_example.cmake)\n";
+           origin + "\n    -P ${CAVIAR_RUN_EXAMPLE})\n";
 }
-
-const char* run_example_script =
-    R"src(# Runs an experiment with the plugin just built and checks every trial completed:
-#   cmake -DCAVIAR=caviar -DEXPERIMENT=example.toml -DSTORE=build/example.db
-#         -DPLUGIN_DIR=build [-DORIGIN=name] -P run_example.cmake
-# ORIGIN, when given, is the origin every trial must have (a sampler's name).
-foreach(var CAVIAR EXPERIMENT STORE PLUGIN_DIR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "run_example.cmake needs -D${var}=...")
-  endif()
-endforeach()
-
-# A fresh study each time: an existing store would be resumed, with nothing left to run.
-get_filename_component(store_dir ${STORE} DIRECTORY)
-get_filename_component(store_stem ${STORE} NAME_WE)
-file(REMOVE ${STORE} ${STORE}-wal ${STORE}-shm)
-file(REMOVE_RECURSE ${store_dir}/${store_stem}-files)
-
-set(ENV{CAVIAR_PLUGIN_PATH} ${PLUGIN_DIR})
-execute_process(COMMAND ${CAVIAR} run ${EXPERIMENT} --store ${STORE} --quiet
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "caviar run exited with ${rc}:\n${out}${err}")
-endif()
-message(STATUS "${out}")
-
-execute_process(COMMAND ${CAVIAR} trials ${STORE} --format json
-  RESULT_VARIABLE rc OUTPUT_VARIABLE trials ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "caviar trials exited with ${rc}:\n${err}")
-endif()
-string(JSON count LENGTH "${trials}")
-if(count EQUAL 0)
-  message(FATAL_ERROR "the study has no trials")
-endif()
-math(EXPR last "${count} - 1")
-foreach(i RANGE ${last})
-  string(JSON state GET "${trials}" ${i} state)
-  if(NOT state STREQUAL "complete")
-    string(JSON error GET "${trials}" ${i} error)
-    message(FATAL_ERROR "trial ${i} is ${state}: ${error}")
-  endif()
-  if(DEFINED ORIGIN)
-    string(JSON origin GET "${trials}" ${i} origin)
-    if(NOT origin STREQUAL ORIGIN)
-      message(FATAL_ERROR "trial ${i} has origin \"${origin}\", expected \"${ORIGIN}\"")
-    endif()
-  endif()
-endforeach()
-message(STATUS "${count} trials complete")
-)src";
 
 std::string readme(const std::string& kind, const std::string& name) {
     std::string use = kind == "sampler"    ? "[sampler]\nplugin = \"" + name + "\""
@@ -324,8 +273,8 @@ std::string readme(const std::string& kind, const std::string& name) {
            kind + "_" + name +
            ".so` with `caviar_add_plugin()` and declares the test |\n"
            "| `example.toml` | an experiment that uses the plugin |\n"
-           "| `test/run_example.cmake` | the test: runs `example.toml`, checks every trial "
-           "completed |\n\n"
+           "\nThe test (`ctest`) runs `example.toml` with the installed `caviar` through the "
+           "package's `${CAVIAR_RUN_EXAMPLE}` script and checks every trial completed.\n\n"
            "```sh\n"
            "cmake -S . -B build -DCMAKE_PREFIX_PATH=/path/to/caviar/prefix   # where caviar is "
            "installed\n"
@@ -408,8 +357,7 @@ int new_command(const args& a) {
         {name + "_" + kind + ".cpp", replace_name(source, name)},
         {"CMakeLists.txt", cmake_lists(kind, name)},
         {"example.toml", experiment(kind, name)},
-        {"README.md", readme(kind, name)},
-        {"test/run_example.cmake", run_example_script}};
+        {"README.md", readme(kind, name)}};
     for (const auto& [file, text] : files) {
         fs::create_directories((dir / file).parent_path());
         std::ofstream out(dir / file);

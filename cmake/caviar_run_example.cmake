@@ -1,10 +1,10 @@
 # Runs an experiment with the plugin just built and checks every trial completed:
 #   cmake -DCAVIAR=caviar -DEXPERIMENT=example.toml -DSTORE=build/example.db
-#         -DPLUGIN_DIR=build [-DORIGIN=name] -P run_example.cmake
+#         -DPLUGIN_DIR=build [-DORIGIN=name] -P caviar_run_example.cmake
 # ORIGIN, when given, is the origin every trial must have (a sampler's name).
 foreach(var CAVIAR EXPERIMENT STORE PLUGIN_DIR)
   if(NOT DEFINED ${var})
-    message(FATAL_ERROR "run_example.cmake needs -D${var}=...")
+    message(FATAL_ERROR "caviar_run_example.cmake needs -D${var}=...")
   endif()
 endforeach()
 
