@@ -161,7 +161,9 @@ BOOST_AUTO_TEST_CASE(refuses_other_abi_version_before_calling_anything) {
     const fs::path file = fixture("sampler_wrong_abi");
     const auto msg = error_of([&] { registry::load_file(file, &sampler_kind); });
     BOOST_TEST(msg == file.string() +
-                          " was built for caviar plugin ABI 999, this caviar uses ABI 1: rebuild "
+                          " was built for caviar plugin ABI 999, this caviar uses ABI " +
+                          std::to_string(caviar::abi_version) +
+                          ": rebuild "
                           "the plugin against this caviar");
 }
 

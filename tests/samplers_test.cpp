@@ -357,6 +357,10 @@ public:
     caviar::params propose(const caviar::space&) override {
         return {{"x", static_cast<std::int64_t>(proposals_++)}};
     }
+    std::uint64_t seed() const override { return 1; }
+    caviar::model_capabilities capabilities() const override { return {}; }
+    std::span<const std::string> architecture() const override { return {}; }
+    void prune(std::int64_t, std::string) override {}
 
     // What the host does with a start job.
     caviar::trial& add(const caviar::params& p, caviar::trial_state s) {

@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(creates_file_and_parent_folders) {
 BOOST_AUTO_TEST_CASE(uses_wal_mode_and_a_schema_version) {
     { store s(file); }
     BOOST_TEST(query(file, "PRAGMA journal_mode") == "wal");
-    BOOST_TEST(query(file, "PRAGMA user_version") == "1");
+    BOOST_TEST(query(file, "PRAGMA user_version") == "2");
     for (auto table : {"studies", "trials", "params", "metrics", "curves"})
         BOOST_TEST(query(file, std::string("SELECT count(*) FROM ") + table) == "0");
 }
@@ -328,7 +328,7 @@ BOOST_AUTO_TEST_CASE(requeues_running_and_queued_trials_only) {
         s.add_point(id, n, {1, {{"val_accuracy", 0.5}}});
         ++n;
     }
-    BOOST_TEST(s.requeue_unfinished(id) == 2);
+    BOOST_TEST(s.requeue_unfinished(id).requeued == 2);
 
     auto trials = s.load_trials(id);
     for (std::int64_t i : {0, 1}) {
@@ -352,7 +352,110 @@ BOOST_AUTO_TEST_CASE(requeues_running_and_queued_trials_only) {
         BOOST_TEST(trials[i].metrics.size() == 2u);
         BOOST_TEST(trials[i].error == "something");
     }
-    BOOST_TEST(s.requeue_unfinished(id) == 2);  // queued ones count again, and stay queued
+    BOOST_TEST(s.requeue_unfinished(id).requeued == 2);  // queued ones count again, and stay queued
+}
+
+BOOST_AUTO_TEST_CASE(keeps_one_checkpoint_per_trial_as_bytes) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    s.insert_trial(id, sample_trial(0));
+    s.insert_trial(id, sample_trial(1));
+    BOOST_TEST(!s.load_checkpoint(id, 0));
+    std::string bytes("a\0b\xff\ncheckpoint", 17);  // binary, with a NUL inside
+    s.save_checkpoint(id, 0, {3, bytes});
+    s.save_checkpoint(id, 0, {9, bytes + "more"});  // replaces the older one
+    auto c = s.load_checkpoint(id, 0);
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->step == 9);
+    BOOST_TEST((c->bytes == bytes + "more"));
+    BOOST_TEST(*s.checkpoint_step(id, 0) == 9);
+    BOOST_TEST(!s.checkpoint_step(id, 1));
+    BOOST_TEST(s.checkpoint_usage(id).first == 1);
+    BOOST_TEST(s.checkpoint_usage(id).second == 21);
+    s.delete_checkpoint(id, 0);
+    BOOST_TEST(!s.load_checkpoint(id, 0));
+    BOOST_TEST(s.checkpoint_usage(id).first == 0);
+}
+
+BOOST_AUTO_TEST_CASE(rolls_interrupted_trials_with_a_checkpoint_back_to_paused) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    for (std::int64_t n : {0, 1}) {
+        auto t = sample_trial(n);
+        t.state = trial_state::running;
+        t.steps = 5;
+        s.insert_trial(id, t);
+        for (std::int64_t step = 1; step <= 5; ++step)
+            s.add_point(id, n, {step, {{"val_accuracy", 0.1 * double(step)}, {"loss", 1.0}}});
+    }
+    s.save_checkpoint(id, 1, {3, "state at 3"});
+    auto r = s.requeue_unfinished(id);
+    BOOST_TEST(r.requeued == 1);
+    BOOST_TEST(r.rolled_back == 1);
+    auto trials = s.load_trials(id);
+    BOOST_TEST((trials[0].state == trial_state::queued));
+    BOOST_TEST(trials[0].curve.empty());
+    const trial& t = trials[1];
+    BOOST_TEST((t.state == trial_state::paused));
+    BOOST_TEST(t.steps == 3);
+    BOOST_TEST(t.curve.size() == 3u);
+    BOOST_TEST(t.curve.back().step == 3);
+    BOOST_TEST(t.metrics.at("val_accuracy") == 0.3, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(*t.value == 0.3, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(s.load_checkpoint(id, 1)->bytes == "state at 3");
+    auto events = s.load_events(id);
+    BOOST_TEST_REQUIRE(events.size() == 1u);
+    BOOST_TEST(events[0].trial == 1);
+    BOOST_TEST(events[0].kind == "rollback");
+    BOOST_TEST(events[0].step == 3);
+    BOOST_TEST(s.requeue_unfinished(id).rolled_back == 0);  // paused stays paused
+}
+
+BOOST_AUTO_TEST_CASE(keeps_attributes_events_and_new_params) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    auto t = sample_trial(0);
+    t.attrs = {{"round", "2"}, {"box", "{\"x\": [0.1, 0.5]}"}};
+    s.insert_trial(id, t);
+    t.params = {{"learning_rate", 0.5}, {"layers", std::int64_t{3}}};
+    s.update_params(id, t);
+    s.add_event(id, {0, 4, "exploit", R"({"from": 3})", 0});
+    s.add_event(id, {0, 8, "pause", "", 0});
+    auto loaded = s.load_trials(id)[0];
+    BOOST_TEST((loaded.attrs == t.attrs));
+    BOOST_TEST((loaded.params == t.params));
+    auto events = s.load_events(id);
+    BOOST_TEST_REQUIRE(events.size() == 2u);
+    BOOST_TEST(events[0].kind == "exploit");
+    BOOST_TEST(events[0].detail == R"({"from": 3})");
+    BOOST_TEST(events[1].detail == "{}");
+    BOOST_TEST(events[1].at > 0);
+    for (std::int64_t step = 1; step <= 5; ++step) s.add_point(id, 0, {step, {{"loss", 1.0}}});
+    s.truncate_curve(id, 0, 2);
+    BOOST_TEST(s.load_trials(id)[0].curve.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(upgrades_a_version_1_store_in_place) {
+    {
+        store s(file);
+        auto id = s.create_study(sample_study("alpha")).id;
+        s.insert_trial(id, sample_trial(0));
+    }
+    {  // what version 1 had: no attributes, checkpoints or events
+        sqlite3* db = nullptr;
+        BOOST_TEST_REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
+        BOOST_TEST(sqlite3_exec(db,
+                                "DROP TABLE attributes; DROP TABLE checkpoints; DROP TABLE events; "
+                                "PRAGMA user_version = 1",
+                                nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    store s(file);
+    auto id = s.find_study("alpha")->id;
+    BOOST_TEST(s.load_trials(id).size() == 1u);
+    s.save_checkpoint(id, 0, {1, "x"});
+    BOOST_TEST(s.load_checkpoint(id, 0)->bytes == "x");
+    BOOST_TEST(query(file, "PRAGMA user_version") == "2");
 }
 
 BOOST_AUTO_TEST_CASE(keeps_studies_apart) {

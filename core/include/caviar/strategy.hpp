@@ -3,6 +3,7 @@
 #pragma once
 
 #include <caviar/export.hpp>
+#include <caviar/model.hpp>
 #include <caviar/plugin_kind.hpp>
 #include <caviar/space.hpp>
 #include <caviar/trial.hpp>
@@ -24,11 +25,17 @@ struct job {
         done     // the study is over
     };
     kind what = kind::done;
-    caviar::params params;    // start: the new trial's params
+    /// start: the new trial's params. resume: new params for the trial (its non-architecture
+    /// ones, or all of them together with `from`), or empty to keep its params.
+    caviar::params params;
     std::int64_t trial = -1;  // resume: which trial
+    /// resume: continue from trial `from`'s checkpoint instead of the trial's own (the exploit
+    /// step of population-based training); -1 = its own. The host records the exploit.
+    std::int64_t from = -1;
     /// Run until the trial has made this many steps in all; 0 = the model's full length.
     std::int64_t steps = 0;
-    std::string origin;  // start: recorded with the trial, e.g. "round 2"
+    std::string origin;        // start: recorded with the trial, e.g. "round 2"
+    caviar::attributes attrs;  // start: recorded with the trial, e.g. {"bracket", "1"}
 };
 
 /// A strategy's answer to a reported step.
@@ -61,6 +68,17 @@ public:
     /// Asks the sampler for the params of the next new trial, over `s` (the study's space or
     /// a narrowed copy of it).
     virtual params propose(const caviar::space& s) = 0;
+
+    /// The study's seed, for strategies that draw random numbers (derive_seed it).
+    virtual std::uint64_t seed() const = 0;
+    /// Whether the model saves checkpoints (a resumed trial continues where it paused; without
+    /// them it restarts from step 0) and can change params mid-run.
+    virtual model_capabilities capabilities() const = 0;
+    /// Params that cannot change mid-run (model::architecture()).
+    virtual std::span<const std::string> architecture() const = 0;
+    /// Ends paused trial `trial` as pruned, e.g. "not promoted at rung 1 (rank 7 of 9)"; its
+    /// checkpoint is deleted. Throws std::logic_error when the trial is not paused.
+    virtual void prune(std::int64_t trial, std::string reason) = 0;
 };
 
 /// Thread: every method is called under the coordinator's lock, one call at a time.

@@ -16,6 +16,9 @@ namespace caviar {
 /// Metrics a run reports after a step, by name (e.g. "val_loss" -> 0.21).
 using metrics = std::map<std::string, double, std::less<>>;
 
+/// Facts a strategy records with a trial, by name (e.g. "round" -> "2", "bracket" -> "1").
+using attributes = std::map<std::string, std::string, std::less<>>;
+
 enum class trial_state { queued, running, paused, complete, pruned, failed };
 
 CAVIAR_API const char* to_string(trial_state s);
@@ -57,6 +60,8 @@ struct trial {
     std::string origin;
     /// Why it failed, was pruned or paused.
     std::string error;
+    /// What the strategy recorded when it started the trial (job::attrs).
+    caviar::attributes attrs;
     std::int64_t steps = 0;  // steps run so far
     double started_at = 0;   // unix seconds, 0 = not started
     double finished_at = 0;

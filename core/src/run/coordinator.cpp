@@ -2,8 +2,12 @@
 
 #include <caviar/seed.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 namespace caviar {
 
@@ -17,6 +21,21 @@ double now() {
 std::string describe(const params& p) {
     std::string out;
     for (const auto& [k, v] : p) out += (out.empty() ? "" : ", ") + k + "=" + to_string(v);
+    return out;
+}
+
+assignment assign(const trial& t, std::int64_t steps) {
+    assignment a;
+    a.number = t.number;
+    a.params = t.params;
+    a.seed = t.seed;
+    a.steps = steps;
+    return a;
+}
+
+nlohmann::json to_json(const params& p) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : p) std::visit([&](const auto& x) { out[k] = x; }, v);
     return out;
 }
 
@@ -92,7 +111,7 @@ std::optional<assignment> coordinator::next() {
                 return std::nullopt;
             }
             notify();
-            return assignment{t.number, t.params, t.seed, 0};
+            return assign(t, 0);
         }
         job j;
         try {
@@ -109,6 +128,7 @@ std::optional<assignment> coordinator::next() {
                 t.params = std::move(j.params);
                 t.state = trial_state::running;
                 t.origin = j.origin.empty() ? cfg_.sampler_name : j.origin;
+                t.attrs = std::move(j.attrs);
                 t.started_at = now();
                 if (!cfg_.space.contains(t.params)) {
                     fail_study("strategy started a trial whose params do not match the space: " +
@@ -126,12 +146,10 @@ std::optional<assignment> coordinator::next() {
                 all_.push_back(&added);
                 ++counts_[static_cast<int>(trial_state::running)];
                 notify();
-                return assignment{added.number, added.params, added.seed, j.steps};
+                return assign(added, j.steps);
             }
             case job::kind::resume:
-                fail_study("the strategy asked to resume paused trial " + std::to_string(j.trial) +
-                           ": resuming paused trials is not supported yet");
-                return std::nullopt;
+                return resume(j);
             case job::kind::wait:
                 if (count(trial_state::running) == 0) {
                     fail_study("the strategy waits while no trial is running");
@@ -205,7 +223,19 @@ void coordinator::end(std::int64_t number, const outcome& o) {
     t.finished_at = now();
     if (state == trial_state::failed) last_error_ = error;
     try {
+        // The checkpoint first: a process killed in between leaves a running trial with a
+        // checkpoint, which the next run rolls back to paused; never a paused one without.
+        if (state == trial_state::paused && o.checkpoint)
+            db_.save_checkpoint(cfg_.study_id, number, {t.steps, *o.checkpoint});
         db_.update_trial(cfg_.study_id, t);
+        if (state == trial_state::paused) {
+            nlohmann::json d = {{"reason", error}, {"checkpoint", o.checkpoint.has_value()}};
+            event(t, "pause", d.dump());
+        } else if (state == trial_state::pruned) {
+            event(t, "prune", nlohmann::json{{"reason", error}}.dump());
+        }
+        if (is_finished(state) && cfg_.capabilities.checkpoints)
+            db_.delete_checkpoint(cfg_.study_id, number);
     } catch (const std::exception& e) {
         fail_study(std::string("store: ") + e.what());
     }
@@ -228,6 +258,30 @@ void coordinator::end(std::int64_t number, const outcome& o) {
 void coordinator::interrupt(std::int64_t number) {
     std::lock_guard lock(mutex_);
     trial& t = at(number);
+    std::optional<std::int64_t> saved;
+    try {
+        if (cfg_.capabilities.checkpoints) saved = db_.checkpoint_step(cfg_.study_id, number);
+    } catch (const std::exception& e) {
+        fail_study(std::string("store: ") + e.what());
+    }
+    if (saved) {
+        // Work since the checkpoint is lost; the strategy resumes the trial from it.
+        event(t, "rollback", nlohmann::json{{"from_step", t.steps}}.dump());
+        truncate(t, *saved);
+        set_state(t, trial_state::paused);
+        t.error = "interrupted; resumes from its checkpoint";
+        t.value.reset();
+        if (auto it = t.metrics.find(cfg_.objective.metric);
+            it != t.metrics.end() && std::isfinite(it->second))
+            t.value = it->second;
+        try {
+            db_.update_trial(cfg_.study_id, t);
+        } catch (const std::exception& e) {
+            fail_study(std::string("store: ") + e.what());
+        }
+        notify();
+        return;
+    }
     set_state(t, trial_state::queued);
     t.curve.clear();
     t.metrics.clear();
@@ -305,6 +359,145 @@ study_progress coordinator::progress() const {
 std::vector<trial> coordinator::snapshot() const {
     std::lock_guard lock(mutex_);
     return {trials_.begin(), trials_.end()};
+}
+
+// A paused trial back to running: from its own checkpoint, another trial's (exploit), or from
+// step 0 when there is none (a model without checkpoints).
+std::optional<assignment> coordinator::resume(const job& j) {
+    auto n = static_cast<std::int64_t>(trials_.size());
+    if (j.trial < 0 || j.trial >= n) {
+        fail_study("the strategy asked to resume trial " + std::to_string(j.trial) +
+                   ", which does not exist");
+        return std::nullopt;
+    }
+    trial& t = at(j.trial);
+    if (t.state != trial_state::paused) {
+        fail_study("the strategy asked to resume trial " + std::to_string(j.trial) + ", which is " +
+                   to_string(t.state) + ", not paused");
+        return std::nullopt;
+    }
+    if (j.from >= 0 && (j.from >= n || j.from == j.trial)) {
+        fail_study("the strategy asked trial " + std::to_string(j.trial) +
+                   " to continue from trial " + std::to_string(j.from) + "'s checkpoint");
+        return std::nullopt;
+    }
+    params next = j.params;
+    if (next.empty() && j.from >= 0) next = at(j.from).params;
+    if (!next.empty() && !cfg_.space.contains(next)) {
+        fail_study("the strategy resumed trial " + std::to_string(j.trial) +
+                   " with params that do not match the space: " + describe(next));
+        return std::nullopt;
+    }
+    assignment a = assign(t, j.steps);
+    try {
+        std::optional<checkpoint_record> ck;
+        if (j.from >= 0) {
+            if (!cfg_.capabilities.checkpoints) {
+                fail_study("the strategy asked trial " + std::to_string(j.trial) +
+                           " to continue from another trial's checkpoint, but the model has no "
+                           "checkpoints");
+                return std::nullopt;
+            }
+            ck = db_.load_checkpoint(cfg_.study_id, j.from);
+            if (!ck) {
+                fail_study("the strategy asked trial " + std::to_string(j.trial) +
+                           " to continue from trial " + std::to_string(j.from) +
+                           ", which has no checkpoint");
+                return std::nullopt;
+            }
+            event(t, "exploit",
+                  nlohmann::json{{"from", j.from},
+                                 {"from_step", ck->step},
+                                 {"old", to_json(t.params)},
+                                 {"new", to_json(next)}}
+                      .dump());
+            t.params = next;
+            db_.update_params(cfg_.study_id, t);
+            // The copy is this trial's own now: an interrupt rolls back to it.
+            db_.save_checkpoint(cfg_.study_id, t.number, *ck);
+            truncate(t, std::min(t.steps, ck->step));
+            t.steps = ck->step;
+            a.update = cfg_.capabilities.update;
+        } else {
+            if (!next.empty() && next != t.params) {
+                for (const auto& name : cfg_.architecture) {
+                    auto before = t.params.find(name), after = next.find(name);
+                    bool same = (before == t.params.end()) == (after == next.end()) &&
+                                (before == t.params.end() || before->second == after->second);
+                    if (!same && cfg_.capabilities.checkpoints) {
+                        fail_study("the strategy resumed trial " + std::to_string(j.trial) +
+                                   " with a new value of architecture param " + name);
+                        return std::nullopt;
+                    }
+                }
+                event(t, "update",
+                      nlohmann::json{{"old", to_json(t.params)}, {"new", to_json(next)}}.dump());
+                t.params = next;
+                db_.update_params(cfg_.study_id, t);
+                a.update = cfg_.capabilities.update;
+            }
+            if (cfg_.capabilities.checkpoints) ck = db_.load_checkpoint(cfg_.study_id, t.number);
+            if (ck) {
+                event(t, "resume", nlohmann::json{{"from_step", ck->step}}.dump());
+                truncate(t, ck->step);
+            } else {
+                event(t, "restart",
+                      nlohmann::json{{"from_step", t.steps},
+                                     {"reason", cfg_.capabilities.checkpoints
+                                                    ? "no checkpoint was saved"
+                                                    : "the model has no checkpoints"}}
+                          .dump());
+                truncate(t, 0);
+                db_.clear_curve(cfg_.study_id, t.number);
+            }
+        }
+        a.params = t.params;
+        if (ck) {
+            a.first_step = ck->step;
+            a.checkpoint = std::move(ck->bytes);
+        } else {
+            a.update = false;  // a fresh run starts with these params already
+        }
+        set_state(t, trial_state::running);
+        t.error.clear();
+        t.finished_at = 0;
+        db_.update_trial(cfg_.study_id, t);
+    } catch (const std::exception& e) {
+        fail_study(std::string("store: ") + e.what());
+        return std::nullopt;
+    }
+    notify();
+    return a;
+}
+
+// Drops the curve points after `step` (memory and store); metrics become that step's.
+void coordinator::truncate(trial& t, std::int64_t step) {
+    while (!t.curve.empty() && t.curve.back().step > step) t.curve.pop_back();
+    t.steps = step;
+    t.metrics = t.curve.empty() ? metrics{} : t.curve.back().metrics;
+    if (step > 0) db_.truncate_curve(cfg_.study_id, t.number, step);
+}
+
+void coordinator::event(const trial& t, std::string kind, std::string detail) {
+    db_.add_event(cfg_.study_id, {t.number, t.steps, std::move(kind), std::move(detail), now()});
+}
+
+void coordinator::prune(std::int64_t number, std::string reason) {
+    if (number < 0 || number >= static_cast<std::int64_t>(trials_.size()) ||
+        at(number).state != trial_state::paused)
+        throw std::logic_error("prune(" + std::to_string(number) +
+                               "): only a paused trial can "
+                               "be pruned");
+    trial& t = at(number);
+    set_state(t, trial_state::pruned);
+    t.error = std::move(reason);
+    t.finished_at = now();
+    db_.update_trial(cfg_.study_id, t);
+    event(t, "prune", nlohmann::json{{"reason", t.error}}.dump());
+    if (cfg_.capabilities.checkpoints) db_.delete_checkpoint(cfg_.study_id, number);
+    finished_.push_back(&t);
+    note_finished(t);
+    notify();
 }
 
 }  // namespace caviar

@@ -28,12 +28,19 @@ struct assignment {
     caviar::params params;
     std::uint64_t seed = 0;
     std::int64_t steps = 0;  // run until this many steps; 0 = the model's full length
+    /// A resumed trial: the checkpoint to load into the new run, and the steps it has made.
+    std::optional<std::string> checkpoint;
+    std::int64_t first_step = 0;
+    /// After loading, call run::update(params): the params differ from the checkpoint's.
+    bool update = false;
 };
 
 /// How a trial's run ended, as the worker saw it.
 struct outcome {
+    outcome(trial_state s, std::string e = {}) : state(s), error(std::move(e)) {}
     trial_state state = trial_state::complete;  // complete, pruned, paused or failed
     std::string error;                          // failed: the message; pruned/paused: reason
+    std::optional<std::string> checkpoint;      // paused: what run::save wrote
 };
 
 /// Counts by state and the best trial so far, for progress and summaries.
@@ -59,6 +66,8 @@ struct coordinator_config {
     double time_budget = 0;
     /// Finished trials of another study, for samplers that warm-start (sample_request::prior).
     std::vector<trial> prior;
+    model_capabilities capabilities;
+    std::vector<std::string> architecture;
 };
 
 class coordinator final : public study_view {
@@ -75,7 +84,8 @@ public:
     decision report(std::int64_t number, std::int64_t step, const metrics& m);
     /// When a run stops.
     void end(std::int64_t number, const outcome& o);
-    /// A running trial cut short by a stop request: back to queued, to run again on resume.
+    /// A running trial cut short by a stop request: back to paused at its checkpoint when it has
+    /// one, else back to queued, to run again from step 0 on resume.
     void interrupt(std::int64_t number);
 
     /// Asks every worker to stop at its next step boundary.
@@ -103,6 +113,10 @@ public:
     std::span<const trial* const> trials() const override { return all_; }
     std::int64_t count(trial_state s) const override;
     params propose(const caviar::space& s) override;
+    std::uint64_t seed() const override { return cfg_.seed; }
+    model_capabilities capabilities() const override { return cfg_.capabilities; }
+    std::span<const std::string> architecture() const override { return cfg_.architecture; }
+    void prune(std::int64_t trial, std::string reason) override;
 
 private:
     trial& at(std::int64_t number) { return trials_[static_cast<std::size_t>(number)]; }
@@ -110,6 +124,9 @@ private:
     void fail_study(std::string message);
     void note_finished(const trial& t);
     void notify();
+    std::optional<assignment> resume(const job& j);
+    void event(const trial& t, std::string kind, std::string detail = {});
+    void truncate(trial& t, std::int64_t step);
 
     coordinator_config cfg_;
     store& db_;

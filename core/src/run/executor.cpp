@@ -9,6 +9,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace caviar {
@@ -69,7 +70,7 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
                const assignment& a) {
     const std::string& model_name = ctx.model_name;
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
-    std::int64_t step = 0;
+    std::int64_t step = a.first_step;
     try {
         run_context rc{.trial = a.number,
                        .study = ctx.study,
@@ -85,6 +86,26 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
             ~unwatch() { w.remove(n); }
         } guard{watch, a.number};
         if (ctx.trial_timeout > 0) watch.add(a.number, r.get(), deadline);
+        if (a.checkpoint) {
+            std::istringstream in(*a.checkpoint);
+            r->load(in);
+            if (a.update) r->update(a.params);
+        }
+        // Paused trials keep their run state in the store; a model without checkpoints
+        // cannot pause (it restarts from step 0 when resumed, which the host records).
+        auto pause = [&](std::string reason) {
+            outcome o(trial_state::paused, std::move(reason));
+            if (m.capabilities().checkpoints) {
+                std::ostringstream out;
+                r->save(out);
+                o.checkpoint = std::move(out).str();
+            }
+            coord.end(a.number, o);
+        };
+        if (step > 0 && (r->done() || (limit > 0 && step >= limit))) {
+            coord.end(a.number, {trial_state::complete, {}});
+            return;
+        }
         for (;;) {
             if (coord.stop_requested()) {
                 coord.interrupt(a.number);
@@ -118,7 +139,7 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
                     coord.end(a.number, {trial_state::pruned, d.reason});
                     return;
                 case decision::kind::pause:
-                    coord.end(a.number, {trial_state::paused, d.reason});
+                    pause(d.reason);
                     return;
             }
             if (r->done() || (limit > 0 && step >= limit)) {

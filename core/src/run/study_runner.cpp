@@ -101,7 +101,9 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     store db(e.store);
     run_result result;
     result.study = open_study(db, setup);
-    result.requeued = db.requeue_unfinished(result.study.id);
+    auto requeue = db.requeue_unfinished(result.study.id);
+    result.requeued = requeue.requeued;
+    result.rolled_back = requeue.rolled_back;
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
@@ -117,19 +119,25 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                            .sampler_name = setup.sampler_plugin.info.name,
                            .fail_fast_after = 10,
                            .time_budget = e.time_budget,
-                           .prior = std::move(prior)};
+                           .prior = std::move(prior),
+                           .capabilities = setup.model->capabilities(),
+                           .architecture = setup.model->architecture()};
     coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials));
 
     std::optional<progress_printer> printer;
     if (opts.progress) {
         printer.emplace(opts.progress, opts.interactive, e.objective, result.finished_before);
         coord.on_change([&](const study_progress& p) { printer->update(p); });
-        if (result.finished_before > 0 || result.requeued > 0)
-            printer->message("resuming study \"" + e.name + "\": " +
-                             std::to_string(result.finished_before) + " trials finished earlier" +
-                             (result.requeued ? ", " + std::to_string(result.requeued) +
-                                                    " interrupted ones run again"
-                                              : std::string()));
+        if (result.finished_before > 0 || result.requeued > 0 || result.rolled_back > 0)
+            printer->message(
+                "resuming study \"" + e.name + "\": " + std::to_string(result.finished_before) +
+                " trials finished earlier" +
+                (result.requeued
+                     ? ", " + std::to_string(result.requeued) + " interrupted ones run again"
+                     : std::string()) +
+                (result.rolled_back ? ", " + std::to_string(result.rolled_back) +
+                                          " interrupted ones continue from their checkpoints"
+                                    : std::string()));
     }
 
     // A watcher turns the asynchronous stop flag into a clean stop, and ticks the clock.

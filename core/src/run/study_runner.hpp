@@ -34,6 +34,7 @@ struct run_result {
     std::vector<trial> trials;         // every trial, in number order
     std::int64_t finished_before = 0;  // finished in earlier runs (resume)
     std::int64_t requeued = 0;         // unfinished trials of earlier runs run again
+    std::int64_t rolled_back = 0;      // ... or paused again at their checkpoints
     std::int64_t enqueued = 0;         // [[enqueue]] configurations added as queued trials
     int workers = 0;
     double seconds = 0;

@@ -90,6 +90,12 @@ statement& statement::bind(int i, std::string_view v) {
     return *this;
 }
 
+statement& statement::bind_blob(int i, std::string_view bytes) {
+    if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK)
+        fail();
+    return *this;
+}
+
 statement& statement::bind_null(int i) {
     if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) fail();
     return *this;
@@ -149,6 +155,12 @@ double statement::column_double(int col) const {
 
 std::string statement::column_text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+}
+
+std::string statement::column_blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string();
 }

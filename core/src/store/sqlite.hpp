@@ -54,6 +54,8 @@ public:
     statement& bind(int i, double v);  // NaN is stored as NULL by SQLite
     statement& bind(int i, std::string_view v);
     statement& bind_null(int i);
+    /// Bytes as a BLOB (checkpoints), copied by SQLite.
+    statement& bind_blob(int i, std::string_view bytes);
     /// INTEGER, REAL or TEXT by the value's alternative, so its type survives a round trip.
     statement& bind_value(int i, const value& v);
 
@@ -71,6 +73,7 @@ public:
     std::int64_t column_int(int col) const;
     double column_double(int col) const;  // NULL reads as NaN
     std::string column_text(int col) const;
+    std::string column_blob(int col) const;
     /// A column of a type-less column: INTEGER -> int64, REAL -> double, else text.
     value column_value(int col) const;
 

@@ -1,6 +1,7 @@
 // The study store: one SQLite file, readable with the `sqlite3` shell.
 //
-// Schema (version 1, kept in PRAGMA user_version):
+// Schema (version 2, kept in PRAGMA user_version; version 1 lacked the last three tables and is
+// upgraded in place):
 //   studies(id, name UNIQUE, seed, budget, metric, direction, space_hash, space, config,
 //           sampler, strategy, model, created_at)
 //       one row per study; direction is 'minimize' or 'maximize'; space_hash is space::hash() as
@@ -13,6 +14,13 @@
 //       type, so an int stays INTEGER, a real REAL (even 3.0) and a choice TEXT.
 //   metrics(study_id, trial, name, value)       a trial's final (last reported) metrics.
 //   curves(study_id, trial, step, metric, value) learning curves: one row per metric per step.
+//   attributes(study_id, trial, name, value)    what the strategy recorded with a trial (TEXT),
+//       e.g. coarse-to-fine's round and box, Hyperband's bracket.
+//   checkpoints(study_id, trial, step, data)    a paused (or interrupted) trial's saved run: the
+//       BLOB run::save wrote after `step` steps; one row per trial, its latest. Deleted when the
+//       trial completes, is pruned or fails, so the file holds only what can still resume.
+//   events(study_id, trial, seq, step, kind, detail, at) pause/resume/restart/exploit/update/
+//       prune/rollback history; detail is a JSON object (an exploit's donor, old and new params).
 // Seeds are uint64 stored bit-for-bit as INTEGER (seeds >= 2^63 show as negative in the shell).
 // Times are unix seconds (REAL, 0 = not yet). A NaN metric is stored as NULL. Primary keys are
 // the indexes: every lookup is by (study_id[, trial]). Deleting a study or trial cascades.
@@ -34,7 +42,7 @@ namespace caviar {
 
 namespace {
 
-constexpr std::int64_t schema_version = 1;
+constexpr std::int64_t schema_version = 2;
 
 constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS studies (
@@ -91,6 +99,33 @@ CREATE TABLE IF NOT EXISTS curves (
     PRIMARY KEY (study_id, trial, step, metric),
     FOREIGN KEY (study_id, trial) REFERENCES trials (study_id, number) ON DELETE CASCADE
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attributes (
+    study_id INTEGER NOT NULL,
+    trial    INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (study_id, trial, name),
+    FOREIGN KEY (study_id, trial) REFERENCES trials (study_id, number) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+    study_id INTEGER NOT NULL,
+    trial    INTEGER NOT NULL,
+    step     INTEGER NOT NULL,
+    data     BLOB NOT NULL,
+    PRIMARY KEY (study_id, trial),
+    FOREIGN KEY (study_id, trial) REFERENCES trials (study_id, number) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS events (
+    study_id INTEGER NOT NULL,
+    trial    INTEGER NOT NULL,
+    seq      INTEGER PRIMARY KEY,
+    step     INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    detail   TEXT NOT NULL DEFAULT '{}',
+    at       REAL NOT NULL,
+    FOREIGN KEY (study_id, trial) REFERENCES trials (study_id, number) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS events_by_trial ON events (study_id, trial);
 )sql";
 
 constexpr const char* study_columns =
@@ -126,6 +161,11 @@ struct store::impl {
     sqlite::statement insert_trial, insert_param, insert_metric, insert_point;
     sqlite::statement update_trial, delete_metrics, delete_curve;
     sqlite::statement requeue_curves, requeue_metrics, requeue_trials;
+    sqlite::statement select_attrs, insert_attr, select_events, insert_event;
+    sqlite::statement delete_params, truncate_curve, select_checkpoint, select_checkpoint_step;
+    sqlite::statement upsert_checkpoint, delete_checkpoint, checkpoint_usage;
+    sqlite::statement rollback_curves, rollback_metrics, rollback_trials, rollback_events;
+    sqlite::statement rollback_metrics_fill;
 
     void prepare();
     study_record read_study(const sqlite::statement& s) const;
@@ -178,6 +218,65 @@ void store::impl::prepare() {
                     "WHERE study_id = ?1 AND number = ?2"};
     delete_metrics = {db, "DELETE FROM metrics WHERE study_id = ?1 AND trial = ?2"};
     delete_curve = {db, "DELETE FROM curves WHERE study_id = ?1 AND trial = ?2"};
+    select_attrs = {db,
+                    "SELECT trial, name, value FROM attributes WHERE study_id = ?1 "
+                    "ORDER BY trial, name"};
+    insert_attr = {db,
+                   "INSERT OR REPLACE INTO attributes (study_id, trial, name, value) "
+                   "VALUES (?1, ?2, ?3, ?4)"};
+    select_events = {db,
+                     "SELECT trial, step, kind, detail, at FROM events WHERE study_id = ?1 "
+                     "ORDER BY trial, seq"};
+    insert_event = {db,
+                    "INSERT INTO events (study_id, trial, step, kind, detail, at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+    delete_params = {db, "DELETE FROM params WHERE study_id = ?1 AND trial = ?2"};
+    truncate_curve = {db, "DELETE FROM curves WHERE study_id = ?1 AND trial = ?2 AND step > ?3"};
+    select_checkpoint = {db,
+                         "SELECT step, data FROM checkpoints WHERE study_id = ?1 AND trial = ?2"};
+    select_checkpoint_step = {db,
+                              "SELECT step FROM checkpoints WHERE study_id = ?1 AND trial = ?2"};
+    upsert_checkpoint = {db,
+                         "INSERT OR REPLACE INTO checkpoints (study_id, trial, step, data) "
+                         "VALUES (?1, ?2, ?3, ?4)"};
+    delete_checkpoint = {db, "DELETE FROM checkpoints WHERE study_id = ?1 AND trial = ?2"};
+    checkpoint_usage = {db,
+                        "SELECT count(*), coalesce(sum(length(data)), 0) FROM checkpoints "
+                        "WHERE study_id = ?1"};
+    // Interrupted trials with a checkpoint: back to paused at its step (run before the requeue
+    // statements, which then only see the trials without one).
+    constexpr const char* rolled =
+        "(SELECT t.number FROM trials t JOIN checkpoints c ON c.study_id = t.study_id AND "
+        "c.trial = t.number WHERE t.study_id = ?1 AND t.state IN ('running', 'queued'))";
+    rollback_events = {
+        db, std::string("INSERT INTO events (study_id, trial, step, kind, detail, at) "
+                        "SELECT t.study_id, t.number, c.step, 'rollback', "
+                        "json_object('from_step', t.steps), ?2 FROM trials t JOIN checkpoints c ON "
+                        "c.study_id = t.study_id AND c.trial = t.number WHERE t.study_id = ?1 AND "
+                        "t.state IN ('running', 'queued')")};
+    rollback_curves = {db, std::string("DELETE FROM curves WHERE study_id = ?1 AND trial IN ") +
+                               rolled +
+                               " AND step > (SELECT step FROM checkpoints c WHERE c.study_id = ?1 "
+                               "AND c.trial = curves.trial)"};
+    rollback_metrics = {
+        db, std::string("DELETE FROM metrics WHERE study_id = ?1 AND trial IN ") + rolled};
+    rollback_metrics_fill = {
+        db, std::string("INSERT INTO metrics (study_id, trial, name, value) "
+                        "SELECT cv.study_id, cv.trial, cv.metric, cv.value FROM curves cv JOIN "
+                        "checkpoints c ON c.study_id = cv.study_id AND c.trial = cv.trial AND "
+                        "c.step = cv.step WHERE cv.study_id = ?1 AND cv.trial IN ") +
+                rolled};
+    rollback_trials = {
+        db, std::string("UPDATE trials SET state = 'paused', "
+                        "steps = (SELECT step FROM checkpoints c WHERE c.study_id = ?1 AND "
+                        "c.trial = trials.number), "
+                        "error = 'interrupted; resumes from its checkpoint', finished_at = 0, "
+                        "value = (SELECT cv.value FROM curves cv JOIN checkpoints c ON "
+                        "c.study_id = cv.study_id AND c.trial = cv.trial AND c.step = cv.step "
+                        "WHERE cv.study_id = ?1 AND cv.trial = trials.number AND cv.metric = "
+                        "(SELECT metric FROM studies WHERE id = ?1)) "
+                        "WHERE study_id = ?1 AND number IN ") +
+                rolled};
     constexpr const char* unfinished =
         "(SELECT number FROM trials WHERE study_id = ?1 AND state IN ('running', 'queued'))";
     requeue_curves = {
@@ -259,7 +358,7 @@ store::store(const std::filesystem::path& file, bool read_only)
                           std::to_string(schema_version) + ")");
     if (version == 0 && db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
                                      "name NOT IN ('studies', 'trials', 'params', 'metrics', "
-                                     "'curves')") > 0)
+                                     "'curves', 'attributes', 'checkpoints', 'events')") > 0)
         throw store_error(where + ": not a caviar store (a SQLite database with other tables)");
     if (read_only) {
         if (version == 0) throw store_error(where + ": not a caviar store (no schema)");
@@ -268,9 +367,10 @@ store::store(const std::filesystem::path& file, bool read_only)
         if (mode != "wal")
             throw store_error(where + ": cannot switch to WAL mode (journal_mode is " + mode + ")");
         db.exec("PRAGMA synchronous = NORMAL");
-        if (version == 0) {
+        if (version < schema_version) {
             // Schema and version in one transaction: a second process creating the same file
-            // at the same time waits, then finds the tables there.
+            // at the same time waits, then finds the tables there. Every statement is
+            // IF NOT EXISTS, so the same script upgrades a version 1 file.
             db.exec("BEGIN IMMEDIATE");
             try {
                 db.exec(schema_sql);
@@ -382,6 +482,14 @@ std::vector<trial> store::load_trials(std::int64_t study) {
                 t->params.emplace_hint(t->params.end(), q.column_text(1), q.column_value(2));
     }
     {
+        auto& q = m.select_attrs;
+        sqlite::reset_guard guard(q);
+        q.bind(1, study);
+        while (q.step())
+            if (trial* t = at(q.column_int(0)))
+                t->attrs.emplace_hint(t->attrs.end(), q.column_text(1), q.column_text(2));
+    }
+    {
         auto& q = m.select_metrics;
         sqlite::reset_guard guard(q);
         q.bind(1, study);
@@ -407,15 +515,22 @@ std::vector<trial> store::load_trials(std::int64_t study) {
     return out;
 }
 
-std::int64_t store::requeue_unfinished(std::int64_t study) {
+requeue_result store::requeue_unfinished(std::int64_t study) {
     auto& m = *impl_;
     sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    requeue_result r;
+    m.rollback_events.bind(1, study).bind(2, now()).run();
+    m.rollback_curves.bind(1, study).run();
+    m.rollback_metrics.bind(1, study).run();
+    m.rollback_metrics_fill.bind(1, study).run();
+    m.rollback_trials.bind(1, study).run();
+    r.rolled_back = m.rollback_trials.changes();
     m.requeue_curves.bind(1, study).run();
     m.requeue_metrics.bind(1, study).run();
     m.requeue_trials.bind(1, study).run();
-    std::int64_t n = m.requeue_trials.changes();
+    r.requeued = m.requeue_trials.changes();
     tx.commit();
-    return n;
+    return r;
 }
 
 void store::insert_trial(std::int64_t study, const trial& t) {
@@ -435,6 +550,8 @@ void store::insert_trial(std::int64_t study, const trial& t) {
     q.bind(8, t.steps).bind(9, t.started_at).bind(10, t.finished_at).run();
     for (const auto& [name, v] : t.params)
         m.insert_param.bind(1, study).bind(2, t.number).bind(3, name).bind_value(4, v).run();
+    for (const auto& [name, v] : t.attrs)
+        m.insert_attr.bind(1, study).bind(2, t.number).bind(3, name).bind(4, v).run();
     // A trial copied whole (a re-tune, an import) keeps its results too.
     m.write_metrics(study, t);
     for (const auto& p : t.curve) m.write_point(study, t.number, p);
@@ -475,6 +592,85 @@ void store::clear_curve(std::int64_t study, std::int64_t trial) {
     sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
     m.delete_curve.bind(1, study).bind(2, trial).run();
     tx.commit();
+}
+
+void store::truncate_curve(std::int64_t study, std::int64_t trial, std::int64_t step) {
+    auto& m = *impl_;
+    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    m.truncate_curve.bind(1, study).bind(2, trial).bind(3, step).run();
+    tx.commit();
+}
+
+void store::update_params(std::int64_t study, const trial& t) {
+    auto& m = *impl_;
+    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    m.delete_params.bind(1, study).bind(2, t.number).run();
+    for (const auto& [name, v] : t.params)
+        m.insert_param.bind(1, study).bind(2, t.number).bind(3, name).bind_value(4, v).run();
+    tx.commit();
+}
+
+void store::save_checkpoint(std::int64_t study, std::int64_t trial, const checkpoint_record& c) {
+    auto& m = *impl_;
+    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    m.upsert_checkpoint.bind(1, study).bind(2, trial).bind(3, c.step).bind_blob(4, c.bytes).run();
+    tx.commit();
+}
+
+std::optional<checkpoint_record> store::load_checkpoint(std::int64_t study, std::int64_t trial) {
+    auto& m = *impl_;
+    auto& q = m.select_checkpoint;
+    sqlite::reset_guard guard(q);
+    if (!q.bind(1, study).bind(2, trial).step()) return std::nullopt;
+    return checkpoint_record{q.column_int(0), q.column_blob(1)};
+}
+
+std::optional<std::int64_t> store::checkpoint_step(std::int64_t study, std::int64_t trial) {
+    auto& m = *impl_;
+    auto& q = m.select_checkpoint_step;
+    sqlite::reset_guard guard(q);
+    if (!q.bind(1, study).bind(2, trial).step()) return std::nullopt;
+    return q.column_int(0);
+}
+
+void store::delete_checkpoint(std::int64_t study, std::int64_t trial) {
+    auto& m = *impl_;
+    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    m.delete_checkpoint.bind(1, study).bind(2, trial).run();
+    tx.commit();
+}
+
+std::pair<std::int64_t, std::int64_t> store::checkpoint_usage(std::int64_t study) {
+    auto& m = *impl_;
+    auto& q = m.checkpoint_usage;
+    sqlite::reset_guard guard(q);
+    if (!q.bind(1, study).step()) return {0, 0};
+    return {q.column_int(0), q.column_int(1)};
+}
+
+void store::add_event(std::int64_t study, const trial_event& e) {
+    auto& m = *impl_;
+    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
+    m.insert_event.bind(1, study)
+        .bind(2, e.trial)
+        .bind(3, e.step)
+        .bind(4, e.kind)
+        .bind(5, e.detail.empty() ? std::string_view("{}") : std::string_view(e.detail))
+        .bind(6, e.at == 0 ? now() : e.at)
+        .run();
+    tx.commit();
+}
+
+std::vector<trial_event> store::load_events(std::int64_t study) {
+    auto& m = *impl_;
+    auto& q = m.select_events;
+    sqlite::reset_guard guard(q);
+    q.bind(1, study);
+    std::vector<trial_event> out;
+    while (q.step())
+        out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
+                       q.column_double(4)});
+    return out;
 }
 
 }  // namespace caviar

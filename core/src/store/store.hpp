@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace caviar {
@@ -32,6 +33,31 @@ struct study_record {
     std::string config;                    // effective experiment file text
     std::string sampler, strategy, model;  // plugin names
     double created_at = 0;                 // unix seconds
+};
+
+/// A run's saved state: the bytes run::save wrote after `step` steps.
+struct checkpoint_record {
+    std::int64_t step = 0;
+    std::string bytes;
+};
+
+/// What happened to a trial besides its steps, for lineage and for `caviar trials`.
+struct trial_event {
+    std::int64_t trial = 0;
+    std::int64_t step = 0;  // the trial's steps when it happened
+    /// "pause", "resume", "restart" (resumed without a checkpoint: from step 0), "exploit"
+    /// (continued from another trial's checkpoint), "update" (params changed), "prune",
+    /// "rollback" (interrupted: back to its last checkpoint).
+    std::string kind;
+    /// A JSON object, e.g. {"from": 3, "from_step": 10, "old": {...}, "new": {...}}.
+    std::string detail;
+    double at = 0;  // unix seconds
+};
+
+/// What requeue_unfinished did.
+struct requeue_result {
+    std::int64_t requeued = 0;     // back to queued, to run again from step 0
+    std::int64_t rolled_back = 0;  // back to paused at their last checkpoint
 };
 
 class store {
@@ -56,8 +82,9 @@ public:
 
     /// Trials left `running` or `queued` by a process that stopped (interrupt, kill -9) go back to
     /// `queued` with their curve and metrics cleared, to run again with the same number, params
-    /// and seed. Returns how many.
-    std::int64_t requeue_unfinished(std::int64_t study);
+    /// and seed; a running trial with a checkpoint goes back to `paused` at the checkpoint's step
+    /// instead (curve points after it deleted), so its strategy resumes it from there.
+    requeue_result requeue_unfinished(std::int64_t study);
 
     /// Writes a new trial (any state) with its params.
     void insert_trial(std::int64_t study, const trial& t);
@@ -68,6 +95,23 @@ public:
     void add_point(std::int64_t study, std::int64_t trial, const curve_point& p);
     /// Deletes a trial's curve (a trial re-run from scratch).
     void clear_curve(std::int64_t study, std::int64_t trial);
+    /// Deletes the curve points after `step` (a trial continuing from an earlier checkpoint).
+    void truncate_curve(std::int64_t study, std::int64_t trial, std::int64_t step);
+    /// Replaces a trial's params (a resume with new params).
+    void update_params(std::int64_t study, const trial& t);
+
+    /// Checkpoints: at most one per trial, its latest; BLOBs in the `checkpoints` table.
+    void save_checkpoint(std::int64_t study, std::int64_t trial, const checkpoint_record& c);
+    std::optional<checkpoint_record> load_checkpoint(std::int64_t study, std::int64_t trial);
+    /// The step of a trial's checkpoint without reading its bytes.
+    std::optional<std::int64_t> checkpoint_step(std::int64_t study, std::int64_t trial);
+    void delete_checkpoint(std::int64_t study, std::int64_t trial);
+    /// Checkpoints kept for the study: how many and their total bytes.
+    std::pair<std::int64_t, std::int64_t> checkpoint_usage(std::int64_t study);
+
+    void add_event(std::int64_t study, const trial_event& e);
+    /// Every event of the study, by trial then time.
+    std::vector<trial_event> load_events(std::int64_t study);
 
 private:
     struct impl;
