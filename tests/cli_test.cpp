@@ -3,9 +3,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include "support/process.hpp"
+#include "support/terminal.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <regex>
 #include <set>
 
 using namespace caviar::test;
@@ -445,4 +447,128 @@ BOOST_AUTO_TEST_CASE(warm_start_names_a_study_in_the_store) {
     BOOST_TEST(missing.exit_code == 2);
     BOOST_TEST(missing.err.find("warm_start: no study \"frist\"") != std::string::npos,
                missing.err);
+}
+
+namespace {
+// A study whose model prints a line per step to `print`: 6 runs of 3 steps on 2 threads.
+std::string chatty_file(const std::string& print) {
+    return testbed_file("chatty", 6, "steps = 3\nstep_ms = 30\nprint = \"" + print + "\"\n");
+}
+
+// Every line the chatty model printed is there exactly once, whole and alone on its line:
+// nothing glued to its left or right, no line cut in two. Returns the index of the last one.
+std::size_t check_plugin_lines(const std::vector<std::string>& lines, const std::string& all) {
+    static const std::regex whole("testbed run [1-6] step [1-3] says hello");
+    std::map<std::string, int> seen;
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].find("testbed") == std::string::npos &&
+            lines[i].find("says") == std::string::npos)
+            continue;
+        BOOST_TEST(std::regex_match(lines[i], whole), "line " << i << ": " << lines[i]);
+        ++seen[lines[i]];
+        last = i;
+    }
+    for (int run = 1; run <= 6; ++run)
+        for (int step = 1; step <= 3; ++step) {
+            auto line = "testbed run " + std::to_string(run) + " step " + std::to_string(step) +
+                        " says hello";
+            BOOST_TEST(seen[line] == 1, line << " appears " << seen[line] << " times in\n" << all);
+        }
+    BOOST_TEST(seen.size() == 18u);
+    return last;
+}
+
+// The index of the progress line left on screen when all 6 trials are done.
+std::size_t final_progress_line(const std::vector<std::string>& screen, const std::string& raw) {
+    for (std::size_t i = 0; i < screen.size(); ++i)
+        if (screen[i].starts_with("[6/6] 0 running | best value ")) return i;
+    BOOST_ERROR("no final progress line in\n" << raw);
+    return 0;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+        out.push_back(text.substr(start, end - start));
+    return out;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(plugin_output_on_a_terminal_goes_above_the_progress_line) {
+    for (std::string print : {"stdout", "stderr"}) {
+        BOOST_TEST_CONTEXT("print = " << print) {
+            temp_dir dir;
+            auto file = dir.write("t.toml", chatty_file(print));
+            terminal_process p({bin, "run", file.string(), "--threads", "2"}, fixture_env);
+            BOOST_TEST_REQUIRE(p.started());
+            BOOST_TEST_REQUIRE(p.wait() == 0, p.raw());
+            auto screen = screen_lines(p.raw());
+            std::size_t last = check_plugin_lines(screen, p.raw());
+            // Redrawn in place while the trials ran, and left on screen after the last line
+            // printed: nothing was held back past the end of the run.
+            BOOST_TEST(p.raw().find("\r[0/6] ") != std::string::npos, p.raw());
+            std::size_t progress = final_progress_line(screen, p.raw());
+            BOOST_TEST(progress > last, p.raw());
+            BOOST_TEST(p.raw().find("best params") > p.raw().find("[6/6] 0 running"), p.raw());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(plugin_stdout_redirected_to_a_file_stays_in_the_file) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", chatty_file("stdout"));
+    auto out = dir / "out.txt";
+    terminal_process p({bin, "run", file.string(), "--threads", "2"}, fixture_env, out.string());
+    BOOST_TEST_REQUIRE(p.started());
+    BOOST_TEST_REQUIRE(p.wait() == 0, p.raw());
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    check_plugin_lines(split_lines(text), text);
+    BOOST_TEST(text.find("best params") != std::string::npos, text);
+    auto screen = screen_lines(p.raw());
+    final_progress_line(screen, p.raw());
+    BOOST_TEST(p.raw().find("says hello") == std::string::npos, p.raw());
+}
+
+BOOST_AUTO_TEST_CASE(plugin_output_without_a_terminal_is_left_alone) {
+    for (std::string print : {"stdout", "stderr"}) {
+        BOOST_TEST_CONTEXT("print = " << print) {
+            temp_dir dir;
+            auto file = dir.write("t.toml", chatty_file(print));
+            auto r = run({bin, "run", file.string(), "--threads", "2"}, fixture_env);
+            BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+            const std::string& text = print == "stdout" ? r.out : r.err;
+            check_plugin_lines(split_lines(text), text);
+            BOOST_TEST(r.err.find("[6/6] 0 running") != std::string::npos, r.err);
+            BOOST_TEST(r.err.find('\r') == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_second_ctrl_c_on_a_terminal_leaves_no_progress_line_behind) {
+    temp_dir dir;
+    auto file = dir.write(
+        "t.toml", testbed_file("slow", 4, "steps = 20\nstep_ms = 1000\nprint = \"stderr\"\n"));
+    terminal_process p({bin, "run", file.string(), "--threads", "2"}, fixture_env);
+    BOOST_TEST_REQUIRE(p.started());
+    auto has = [](const std::string& what) {
+        return [what](const std::string& raw) { return raw.find(what) != std::string::npos; };
+    };
+    BOOST_TEST_REQUIRE(p.read_until(has("says hello")), p.raw());
+    p.signal(SIGINT);
+    BOOST_TEST_REQUIRE(p.read_until(has("stopping:")), p.raw());
+    // The progress line drawn again below the message (one write, ending in "\033[K").
+    BOOST_TEST_REQUIRE(p.read_until([](const std::string& raw) {
+        auto stopping = raw.find("stopping:");
+        return raw.find("\033[K", stopping) != std::string::npos;
+    }),
+                       p.raw());
+    p.signal(SIGINT);
+    BOOST_TEST(p.wait() == 128 + SIGINT, p.raw());
+    // The cursor's line is empty: the shell's prompt starts on a clean line.
+    auto screen = screen_lines(p.raw());
+    BOOST_TEST(screen.back().empty(), p.raw());
+    for (const auto& line : screen) BOOST_TEST(!line.starts_with("["), line);
 }

@@ -1,5 +1,7 @@
 #include "cli/signals.hpp"
 
+#include "run/output_guard.hpp"
+
 #include <unistd.h>
 #include <csignal>
 
@@ -9,9 +11,12 @@ std::atomic<int> stop_signal{0};
 
 namespace {
 extern "C" void on_stop_signal(int sig) {
-    // Async-signal-safe only: an atomic store, or _exit on the second signal.
+    // Async-signal-safe only: an atomic store, or _exit on the second signal (after giving the
+    // terminal back without a half-drawn progress line).
     int expected = 0;
-    if (!stop_signal.compare_exchange_strong(expected, sig)) _exit(128 + sig);
+    if (stop_signal.compare_exchange_strong(expected, sig)) return;
+    output_guard::restore_for_exit();
+    _exit(128 + sig);
 }
 }  // namespace
 

@@ -87,11 +87,19 @@ void progress_printer::draw(bool force) {
 }
 
 void progress_printer::message(const std::string& text) {
+    show_above(out_, text + "\n");
+}
+
+void progress_printer::show_above(std::FILE* to, std::string_view lines) {
     std::lock_guard lock(mutex_);
-    if (interactive_ && drawn_) std::fprintf(out_, "\r\033[K");
-    std::fprintf(out_, "%s\n", text.c_str());
-    if (interactive_ && drawn_) draw(true);
-    std::fflush(out_);
+    bool redraw = interactive_ && drawn_;
+    if (redraw) {
+        std::fputs("\r\033[K", out_);
+        std::fflush(out_);  // before `to` writes: two streams, one terminal
+    }
+    std::fwrite(lines.data(), 1, lines.size(), to);
+    std::fflush(to);
+    if (redraw) draw(true);
 }
 
 void progress_printer::finish() {

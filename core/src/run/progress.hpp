@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace caviar {
 
@@ -25,6 +26,9 @@ public:
     void finish();
     /// Prints a message on its own line without garbling the progress line.
     void message(const std::string& text);
+    /// Shows text someone else wrote (whole lines, each ending in '\n') on `to`, which may be
+    /// another stream on the same terminal, above the progress line.
+    void show_above(std::FILE* to, std::string_view lines);
 
     /// The text of the progress line, e.g.
     /// "[ 23/40] 2 running, 1 failed | best val_accuracy 0.9611 (trial 17) | 0:41, ETA 0:30".

@@ -2,6 +2,7 @@
 
 #include "run/coordinator.hpp"
 #include "run/executor.hpp"
+#include "run/output_guard.hpp"
 #include "run/progress.hpp"
 
 #include <caviar/seed.hpp>
@@ -124,9 +125,17 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                            .architecture = setup.model->architecture()};
     coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials));
 
+    // The printer outlives the guard, which hands it the last lines when it ends.
     std::optional<progress_printer> printer;
+    std::optional<output_guard> guard;
     if (opts.progress) {
-        printer.emplace(opts.progress, opts.interactive, e.objective, result.finished_before);
+        // A line redrawn in place: plugins' output to the same terminal must go around it.
+        if (opts.interactive) guard.emplace(opts.progress);
+        printer.emplace(guard ? guard->terminal() : opts.progress, opts.interactive, e.objective,
+                        result.finished_before);
+        if (guard)
+            guard->start(
+                [&](std::FILE* to, std::string_view lines) { printer->show_above(to, lines); });
         coord.on_change([&](const study_progress& p) { printer->update(p); });
         if (result.finished_before > 0 || result.requeued > 0 || result.rolled_back > 0)
             printer->message(
@@ -177,6 +186,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     }
     watch_cv.notify_all();
     watcher.join();
+    if (guard) guard->restore();
     if (printer) printer->finish();
 
     result.interrupted = coord.stop_requested();
