@@ -56,7 +56,10 @@ int trials_command(const args& a) {
         "Lists every trial of a study in number order.\n\nOptions");
     d.add_options()("format", po::value<std::string>()->default_value("table"),
                     "table, json (an array of {number, state, params, value, metrics, seed, "
-                    "error, ...}) or csv");
+                    "error, steps, origin, attrs, events, ...}) or csv")(
+        "events",
+        "after the table, list what happened to trials besides their steps: pauses, "
+        "resumes, restarts, exploits, prunes");
     po::variables_map vm;
     if (!parse_store_arguments(a, d, vm)) return ok;
     auto format = vm["format"].as<std::string>();
@@ -66,14 +69,30 @@ int trials_command(const args& a) {
     study_record s = select_study(*db, vm);
     auto trials = db->load_trials(s.id);
     auto names = param_names(s.space);
+    auto events = db->load_events(s.id);
     if (format == "json") {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& t : trials) out.push_back(to_json(t));
+        for (const auto& t : trials) {
+            nlohmann::json j = to_json(t);
+            j["events"] = nlohmann::json::array();
+            out.push_back(std::move(j));
+        }
+        for (const auto& e : events)
+            if (e.trial >= 0 && static_cast<std::size_t>(e.trial) < out.size())
+                out[static_cast<std::size_t>(e.trial)]["events"].push_back(to_json(e));
         std::cout << out.dump(2) << '\n';
     } else if (format == "csv") {
         write_csv(std::cout, trials, names);
     } else {
         std::cout << trials_table(trials, names);
+        if (vm.count("events")) {
+            std::cout << '\n' << (events.empty() ? "no events\n" : "");
+            for (const auto& e : events) std::cout << describe(e) << '\n';
+        } else if (!events.empty()) {
+            std::cout << "\n"
+                      << events.size()
+                      << " events (pauses, resumes, exploits, ...): add --events to list them\n";
+        }
     }
     return ok;
 }

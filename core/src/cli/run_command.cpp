@@ -41,8 +41,9 @@ void print_summary(const run_result& r, const experiment& e) {
                 static_cast<long long>(e.trials), static_cast<long long>(complete));
     if (pruned) std::printf(", %lld pruned", static_cast<long long>(pruned));
     if (failed) std::printf(", %lld failed", static_cast<long long>(failed));
-    std::printf("; this run took %s on %d thread%s\n", format_duration(r.seconds).c_str(),
-                r.workers, r.workers == 1 ? "" : "s");
+    std::printf("; this run took %s on %d thread%s (%lld steps, workers busy %.0f%%)\n",
+                format_duration(r.seconds).c_str(), r.workers, r.workers == 1 ? "" : "s",
+                static_cast<long long>(r.steps), 100 * std::min(1.0, r.busy_share));
     auto best = ranked(r.trials, e.objective);
     if (best.empty()) return;
     std::vector<std::string> names;

@@ -103,7 +103,7 @@ std::string trials_table(const std::vector<trial>& trials, const std::vector<std
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> head = {"trial", "state", "value", "steps"};
     head.insert(head.end(), names.begin(), names.end());
-    head.push_back("error");
+    head.push_back("reason");  // why it failed, was pruned or paused
     rows.push_back(head);
     for (const auto& t : trials) {
         std::vector<std::string> r = {std::to_string(t.number), to_string(t.state),
@@ -136,8 +136,42 @@ nlohmann::json to_json(const trial& t) {
             {"error", t.error},
             {"steps", t.steps},
             {"origin", t.origin},
+            {"attrs", t.attrs},
             {"started_at", t.started_at},
             {"finished_at", t.finished_at}};
+}
+
+nlohmann::json to_json(const trial_event& e) {
+    nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, false);
+    if (detail.is_discarded()) detail = e.detail;  // not JSON (written by hand): keep the text
+    return {{"step", e.step}, {"kind", e.kind}, {"detail", detail}, {"at", e.at}};
+}
+
+std::string describe(const trial_event& e) {
+    std::string out =
+        "trial " + std::to_string(e.trial) + " at step " + std::to_string(e.step) + ": " + e.kind;
+    auto d = nlohmann::json::parse(e.detail, nullptr, false);
+    if (!d.is_object()) return out;
+    auto text = [](const nlohmann::json& j) {
+        return j.is_string() ? j.get<std::string>() : j.dump();
+    };
+    if (e.kind == "exploit") {
+        out += " of trial " + text(d.value("from", nlohmann::json())) + " at step " +
+               text(d.value("from_step", nlohmann::json()));
+        if (d.contains("new")) out += ", params now " + d["new"].dump();
+    } else if (e.kind == "update") {
+        if (d.contains("new")) out += ", params now " + d["new"].dump();
+    } else if (e.kind == "resume") {
+        out += " from its checkpoint";
+    } else if (e.kind == "restart") {
+        out += " from step 0 (" + text(d.value("reason", nlohmann::json("no checkpoint"))) + ")";
+    } else if (e.kind == "rollback") {
+        out += " (interrupted at step " + text(d.value("from_step", nlohmann::json())) +
+               "; back to its checkpoint)";
+    } else if (d.contains("reason") && !text(d["reason"]).empty()) {
+        out += " (" + text(d["reason"]) + ")";
+    }
+    return out;
 }
 
 void write_csv(std::ostream& out, const std::vector<trial>& trials,

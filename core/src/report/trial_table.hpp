@@ -1,6 +1,8 @@
 // Trials as text for people (aligned tables) and for tools (JSON, CSV).
 #pragma once
 
+#include "store/store.hpp"
+
 #include <caviar/trial.hpp>
 
 #include <nlohmann/json.hpp>
@@ -21,11 +23,16 @@ std::vector<std::string> param_names(const std::string& space_description);
 std::string ranking_table(const std::vector<trial>& trials, const objective& obj,
                           const std::vector<std::string>& names, std::size_t top);
 
-/// Every trial in number order: trial, state, value, steps, params, then error.
+/// Every trial in number order: trial, state, value, steps, params, then the reason it failed,
+/// was pruned or is paused.
 std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names);
 
 /// {"number", "state", "params": {...}, "value", "metrics": {...}, "seed", "error", ...}
 nlohmann::json to_json(const trial& t);
+/// {"step", "kind", "detail": {...}, "at"}.
+nlohmann::json to_json(const trial_event& e);
+/// One line for people: "trial 3 at step 9: pause (not promoted at rung 1: rank 5 of 9)".
+std::string describe(const trial_event& e);
 
 /// Header "number,state,value,<params>,<metrics>,seed,steps,origin,error"; params and metrics
 /// columns are prefixed "params." and "metrics."; RFC 4180 quoting.

@@ -67,7 +67,7 @@ std::string timeout_message(double seconds) {
 
 // One trial on the calling thread. Returns normally in every case.
 void run_trial(coordinator& coord, const model& m, const execution_context& ctx, watchlist& watch,
-               const assignment& a) {
+               const assignment& a, std::int64_t& steps_run) {
     const std::string& model_name = ctx.model_name;
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
     std::int64_t step = a.first_step;
@@ -123,6 +123,7 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
                 throw;
             }
             ++step;
+            ++steps_run;
             if (ctx.trial_timeout > 0 && clock::now() >= deadline) {
                 coord.report(a.number, step, values);
                 coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
@@ -161,10 +162,12 @@ int worker_count(int threads) {
     return threads > 0 ? threads : omp_get_num_procs();
 }
 
-void execute(coordinator& coord, const model& m, const execution_context& ctx) {
+execution_stats execute(coordinator& coord, const model& m, const execution_context& ctx) {
     int workers = worker_count(ctx.threads);
     watchlist watch;
     std::atomic<bool> over{false};
+    execution_stats stats;
+    std::mutex stats_mutex;
     std::thread watchdog;
     if (ctx.trial_timeout > 0)
         watchdog = std::thread([&] {
@@ -177,14 +180,24 @@ void execute(coordinator& coord, const model& m, const execution_context& ctx) {
     {
         // Nothing may escape an OpenMP region: run_trial catches the model's exceptions, and
         // the coordinator turns its own failures into a fatal study error.
+        double busy = 0;
+        std::int64_t steps = 0;
         try {
-            while (auto a = coord.next()) run_trial(coord, m, ctx, watch, *a);
+            while (auto a = coord.next()) {
+                auto began = clock::now();
+                run_trial(coord, m, ctx, watch, *a, steps);
+                busy += std::chrono::duration<double>(clock::now() - began).count();
+            }
         } catch (const std::exception& e) {
             coord.fail(std::string("worker failed: ") + e.what());
         }
+        std::lock_guard lock(stats_mutex);
+        stats.busy_seconds += busy;
+        stats.steps += steps;
     }
     over = true;
     if (watchdog.joinable()) watchdog.join();
+    return stats;
 }
 
 }  // namespace caviar

@@ -22,10 +22,16 @@ struct execution_context {
     double trial_timeout = 0;
 };
 
+/// What the workers did, for the summary and the benchmarks.
+struct execution_stats {
+    double busy_seconds = 0;  // summed over workers: time spent inside trials
+    std::int64_t steps = 0;   // run::step() calls
+};
+
 /// Runs trials until the coordinator says the study is over or a stop is requested.
 /// Exceptions from the model fail that trial only (state failed, message kept, prefixed with the
 /// model's name); nothing escapes a worker.
-void execute(coordinator& coord, const model& m, const execution_context& ctx);
+execution_stats execute(coordinator& coord, const model& m, const execution_context& ctx);
 
 /// The number of workers `threads` means (0 = all cores).
 int worker_count(int threads);

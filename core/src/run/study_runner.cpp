@@ -172,14 +172,19 @@ run_result run_study(study_setup& setup, const run_options& opts) {
 
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
-    execute(coord, *setup.model,
-            {.model_name = setup.model_plugin.info.name,
-             .study = e.name,
-             .files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name,
-             .threads = e.threads,
-             .trial_timeout = e.trial_timeout});
+    auto stats =
+        execute(coord, *setup.model,
+                {.model_name = setup.model_plugin.info.name,
+                 .study = e.name,
+                 .files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name,
+                 .threads = e.threads,
+                 .trial_timeout = e.trial_timeout});
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.steps = stats.steps;
+    result.busy_share = result.seconds > 0 && result.workers > 0
+                            ? stats.busy_seconds / (result.seconds * result.workers)
+                            : 0.0;
     {
         std::lock_guard lock(watch_mutex);
         over = true;

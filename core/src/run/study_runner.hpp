@@ -38,6 +38,8 @@ struct run_result {
     std::int64_t enqueued = 0;         // [[enqueue]] configurations added as queued trials
     int workers = 0;
     double seconds = 0;
+    std::int64_t steps = 0;  // steps trained in this run, over all trials
+    double busy_share = 0;   // the workers' time spent in trials rather than idle, 0..1
     bool interrupted = false;
     bool out_of_time = false;          // the time budget ended the study before its trial budget
     std::optional<std::string> error;  // the study failed (exit 1)
