@@ -110,6 +110,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
     for (const auto& t : trials)
         if (is_finished(t.state)) ++result.finished_before;
+    std::int64_t paused = 0;
+    for (const auto& t : trials) paused += t.state == trial_state::paused;
 
     coordinator_config cfg{.study_id = result.study.id,
                            .seed = e.seed,
@@ -137,16 +139,19 @@ run_result run_study(study_setup& setup, const run_options& opts) {
             guard->start(
                 [&](std::FILE* to, std::string_view lines) { printer->show_above(to, lines); });
         coord.on_change([&](const study_progress& p) { printer->update(p); });
-        if (result.finished_before > 0 || result.requeued > 0 || result.rolled_back > 0)
+        if (result.finished_before > 0 || result.requeued > 0 || paused > 0)
             printer->message(
                 "resuming study \"" + e.name + "\": " + std::to_string(result.finished_before) +
                 " trials finished earlier" +
                 (result.requeued
                      ? ", " + std::to_string(result.requeued) + " interrupted ones run again"
                      : std::string()) +
-                (result.rolled_back ? ", " + std::to_string(result.rolled_back) +
-                                          " interrupted ones continue from their checkpoints"
-                                    : std::string()));
+                (paused ? ", " + std::to_string(paused) + " paused" +
+                              (result.rolled_back
+                                   ? " (" + std::to_string(result.rolled_back) +
+                                         " of them interrupted and back at their last checkpoint)"
+                                   : std::string())
+                        : std::string()));
     }
 
     // A watcher turns the asynchronous stop flag into a clean stop, and ticks the clock.

@@ -1,0 +1,84 @@
+// Synchronous successive halving (Jamieson & Talwalkar 2016; Li et al. 2018): n trials (the
+// budget) run r steps and pause; when every one of them has, the best ⌊n/η⌋ run on to rη steps
+// and the rest are pruned; and so on up to R steps, where the last ones complete. Each rung is a
+// real barrier: workers wait until its last trial arrives.
+#include "../common/rung_book.hpp"
+#include "../common/rungs.hpp"
+
+#include <caviar/caviar.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace caviar {
+namespace {
+
+using namespace strategies;
+
+class successive_halving_strategy : public strategy {
+public:
+    static plugin_info info() {
+        return {.name = "successive_halving",
+                .version = "1.0.0",
+                .summary =
+                    "Synchronous successive halving: run the budget for min_steps, keep "
+                    "the best 1/eta for eta times longer, up to max_steps; each rung waits "
+                    "for all its trials",
+                .options = rung_option_specs()};
+    }
+
+    explicit successive_halving_strategy(const options& o)
+        : settings_(read_rung_settings(o)), book_([this](const trial&) { return &rungs_; }) {}
+
+    job next(study_view& study) override {
+        prepare(study);
+        if (auto j = resume_unfinished(book_, study)) return *j;
+        auto all = study.trials();
+        // Rung 0 first: starting trials is never blocked by a barrier.
+        if (static_cast<std::int64_t>(all.size()) < study.budget()) {
+            job j;
+            j.what = job::kind::start;
+            j.params = study.propose(study.space());
+            j.steps = rungs_.front();  // the report rule pauses it there
+            return j;
+        }
+        halving_group g{.members = {all.begin(), all.end()},
+                        .rungs = &rungs_,
+                        .eta = settings_.eta,
+                        .closed = true};
+        if (auto j = halving_pass(study, book_, g)) return *j;
+        if (study.count(trial_state::running) > 0 || study.count(trial_state::queued) > 0) {
+            job j;
+            j.what = job::kind::wait;
+            return j;
+        }
+        prune_paused(study, book_, g.members);
+        return {};
+    }
+
+    decision on_report(study_view& study, const trial& t, std::int64_t step,
+                       const metrics& m) override {
+        prepare(study);
+        return rung_report(book_, study, t, step, m);
+    }
+
+private:
+    // The rungs depend on the model's length, known from the first call on.
+    void prepare(const study_view& study) {
+        if (rungs_.empty()) {
+            std::int64_t r = longest_run(settings_, study.max_steps());
+            rungs_ = halving_rungs(settings_.min_steps, settings_.eta, r);
+        }
+        book_.sync(study);
+    }
+
+    rung_settings settings_;
+    std::vector<std::int64_t> rungs_;
+    rung_book book_;
+};
+
+}  // namespace
+}  // namespace caviar
+
+CAVIAR_PLUGIN(caviar::successive_halving_strategy)
