@@ -22,5 +22,6 @@ int new_command(const args& a);
 int show_command(const args& a);
 int report_command(const args& a);
 int curves_command(const args& a);
+int lineage_command(const args& a);
 
 }  // namespace caviar::cli

@@ -28,6 +28,7 @@ Commands:
   show STORE     summarise a study: set-up, best trials, parameter importance
   report STORE   write a study as one HTML page with charts (-o FILE)
   curves STORE   print learning curves (csv or json)
+  lineage STORE  show whose weights a trial carries after population-based training
 
 Run `caviar COMMAND --help` for the options of a command.
 
@@ -43,16 +44,10 @@ Exit codes: 0 done, 1 the study failed, 2 usage or configuration error,
 int main(int argc, char** argv) {
     using namespace caviar::cli;
     std::map<std::string, std::function<int(const args&)>> commands = {
-        {"run", run_command},
-        {"validate", validate_command},
-        {"plugins", plugins_command},
-        {"best", best_command},
-        {"trials", trials_command},
-        {"enqueue", enqueue_command},
-        {"new", new_command},
-        {"show", show_command},
-        {"report", report_command},
-        {"curves", curves_command}};
+        {"run", run_command},       {"validate", validate_command}, {"plugins", plugins_command},
+        {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
+        {"new", new_command},       {"show", show_command},         {"report", report_command},
+        {"curves", curves_command}, {"lineage", lineage_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

@@ -4,6 +4,7 @@
 #include "report/html_report.hpp"
 #include "report/importance.hpp"
 #include "report/study_space.hpp"
+#include "report/zoom_boxes.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -30,7 +31,9 @@ int report_command(const args& a) {
     forest_options o;
     o.seed = s.seed;
     auto imp = parameter_importance(sp, trials, o);
-    std::string html = html_report(chart_input{s, sp, trials, imp, {}}, db->file().string());
+    std::string html = html_report(
+        chart_input{s, sp, trials, imp, recorded_boxes(sp, trials), db->load_events(s.id)},
+        db->file().string());
 
     auto file = vm["output"].as<std::string>();
     std::ofstream out(file, std::ios::binary);

@@ -1,6 +1,7 @@
 #include "report/html_report.hpp"
 
 #include "report/charts/charts.hpp"
+#include "report/lineage.hpp"
 #include "report/study_summary.hpp"
 #include "report/svg/escape.hpp"
 #include "report/trial_table.hpp"
@@ -43,8 +44,11 @@ svg .curve { fill: none; stroke-width: 1.4; opacity: 0.8; }
 svg .line { fill: none; stroke-width: 1.3; opacity: 0.7; }
 svg .bar { fill: var(--accent); } svg .barlabel { font-size: 13px; } svg .barvalue { fill: #4a5060; }
 svg .box { fill: #3b528b; fill-opacity: 0.07; stroke: #3b528b; stroke-dasharray: 4 3; }
+svg .boxlabel { fill: #3b528b; font-size: 11px; }
 svg .hl { stroke: #000 !important; stroke-width: 2.5 !important; opacity: 1 !important; }
 svg polyline.hl { stroke-width: 3.5 !important; }
+svg .jump { stroke-width: 1.4; stroke-dasharray: 5 3; opacity: 0.9; }
+ol.lineage { margin: 6px 0; padding-left: 22px; } ol.lineage li { margin: 2px 0; }
 footer { color: var(--muted); font-size: 13px; margin-top: 30px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
@@ -122,6 +126,35 @@ std::string brief(const chart_input& in, const std::string& store_file) {
     return out + "</dl>\n";
 }
 
+// The best trial's chain of PBT exploits, newest first; empty when the study has none.
+std::string lineage_note(const chart_input& in) {
+    auto all = exploits(in.events);
+    auto best = ranked(in.trials, in.study.objective);
+    if (all.empty() || best.empty()) return "";
+    auto chain = lineage(in.trials, all, best.front()->number);
+    std::string out = "<p class=\"note\">Lineage of the best trial (" +
+                      std::to_string(best.front()->number) +
+                      "): whose weights it carries, newest first. " + std::to_string(all.size()) +
+                      " exploits in the study; <code>caviar lineage STORE</code> prints the "
+                      "same.</p>\n<ol class=\"lineage\">\n";
+    for (const auto& st : chain) {
+        out += "<li data-trial=\"" + std::to_string(st.trial) + "\">trial " +
+               std::to_string(st.trial) + ", steps " + std::to_string(st.from_step) + "–" +
+               std::to_string(st.to_step) + ": <code>" + xml_escape(param_list(st.params)) +
+               "</code>";
+        if (st.began) {
+            std::string changes = param_changes(st.donor_params, st.began->new_params);
+            out += " — continued from trial " + std::to_string(st.began->from) +
+                   "'s checkpoint at step " + std::to_string(st.began->from_step) +
+                   (changes.empty() ? "" : "; explored: " + xml_escape(changes));
+        } else {
+            out += " — trained from scratch";
+        }
+        out += "</li>\n";
+    }
+    return out + "</ol>\n";
+}
+
 std::string section(const std::string& id, const std::string& title, const std::string& note,
                     const std::string& body) {
     return "<section id=\"" + id + "\">\n<h2>" + xml_escape(title) + "</h2>\n" +
@@ -181,7 +214,7 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
 
     out += section("curves", "Learning curves",
                    "The value of " + s.objective.metric + " after each step of every trial.",
-                   curves_chart(in));
+                   curves_chart(in) + lineage_note(in));
     out +=
         section("parallel", "Parallel coordinates",
                 "Every complete trial as a line through its params and its objective; colour = " +

@@ -71,12 +71,21 @@ void coordinator::set_state(trial& t, trial_state s) {
 }
 
 params coordinator::propose(const caviar::space& s) {
+    // A narrowed space (coarse to fine) is shown only the trials inside it: samplers map the
+    // history into s's unit cube, where trials outside it would fall off [0, 1].
+    const bool narrowed = &s != &cfg_.space && s.hash() != cfg_.space.hash();
+    std::vector<const trial*> inside;
+    if (narrowed)
+        for (const trial* t : finished_)
+            if (s.contains(t->params)) inside.push_back(t);
     std::vector<params> pending;
     for (const trial* t : all_)
-        if (t->state == trial_state::running) pending.push_back(t->params);
+        if (t->state == trial_state::running && (!narrowed || s.contains(t->params)))
+            pending.push_back(t->params);
     auto number = static_cast<std::int64_t>(trials_.size());
     sample_request req{.space = s,
-                       .finished = finished_,
+                       .finished = narrowed ? std::span<const trial* const>(inside)
+                                            : std::span<const trial* const>(finished_),
                        .pending = pending,
                        .prior = prior_,
                        .objective = cfg_.objective,

@@ -15,8 +15,9 @@
 
 namespace caviar {
 
-/// A coarse-to-fine zoom: the box (per dimension, in unit space) a round sampled in. The store
-/// does not record boxes yet; a strategy that does fills chart_input::boxes and the slice and
+/// A coarse-to-fine zoom: the box (per dimension, in unit space) a round sampled in. The
+/// coarse_to_fine strategy records each round's box with its trials (attribute "box");
+/// recorded_boxes() (zoom_boxes.hpp) reads them back into chart_input::boxes, and the slice and
 /// scatter charts shade them.
 struct zoom_box {
     int round = 0;
@@ -29,6 +30,9 @@ struct chart_input {
     const std::vector<trial>& trials;
     const importance_result& importance;
     std::vector<zoom_box> boxes;
+    /// The store's events (store::load_events): the curves chart draws each "exploit" (PBT) as
+    /// a dashed jump from the donor's curve to the trial's next point.
+    std::vector<trial_event> events;
 };
 
 /// "trial 12 (complete)\nval_accuracy = 0.98\nlayers = 2\n..." for a <title>.

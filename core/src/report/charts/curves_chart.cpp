@@ -1,15 +1,36 @@
 #include "report/charts/charts.hpp"
 
+#include "report/lineage.hpp"
 #include "report/svg/escape.hpp"
 #include "report/svg/palette.hpp"
 
 #include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
 
 namespace caviar {
 
+namespace {
+
+std::optional<double> metric_at(const trial& t, const std::string& metric, std::int64_t step) {
+    for (const auto& p : t.curve)
+        if (p.step == step) {
+            auto it = p.metrics.find(metric);
+            if (it != p.metrics.end() && std::isfinite(it->second)) return it->second;
+            return std::nullopt;
+        }
+    return std::nullopt;
+}
+
+}  // namespace
+
 // Trials cut short (pruned, paused, failed) end in a cross at their last point. When a strategy
-// copies another trial's checkpoint (PBT exploit), the curve jumps: the store would then need
-// the parent's number per step to draw the jump as a dashed link, which it does not record yet.
+// copied another trial's checkpoint (a PBT exploit, from the store's events), the trial's curve
+// breaks there and a dashed jump goes from the donor's curve at the copied step to the trial's
+// next point: the weights behind that point came from the donor.
 std::string curves_chart(const chart_input& in) {
     const double width = 900, height = 360;
     frame f{70, 20, width - 100, height - 72};
@@ -29,38 +50,85 @@ std::string curves_chart(const chart_input& in) {
     axis y = axis(axis_scale::linear, lo, hi, f.bottom(), f.top).nice();
     auto range = value_range(in.trials);
 
-    std::string out = svg_open("curves", width, height, "learning curves of " + metric);
+    auto jumps = exploits(in.events);
+    // A second legend line below the first when there are jumps.
+    const double legend_room = jumps.empty() ? 0 : 16;
+    std::string out =
+        svg_open("curves", width, height + legend_room, "learning curves of " + metric);
     out += x_axis(x, f, "step");
     out += y_axis(y, f, metric);
+    std::map<std::int64_t, std::set<std::int64_t>> cuts;  // trial -> steps it was copied at
+    for (const auto& e : jumps) cuts[e.trial].insert(e.from_step);
+    std::map<std::int64_t, std::string> colours;
     for (const auto& t : in.trials) {
-        std::string points;
-        std::size_t n_points = 0;
+        // One segment per stretch between exploits.
+        std::vector<std::vector<std::pair<double, double>>> segments(1);
+        const auto& copied_at = cuts[t.number];
+        std::int64_t previous = 0;
         double ex = 0, ey = 0;
         for (const auto& p : t.curve) {
             auto it = p.metrics.find(metric);
             if (it == p.metrics.end() || !std::isfinite(it->second)) continue;
+            auto c = copied_at.lower_bound(previous);
+            if (c != copied_at.end() && *c < p.step && !segments.back().empty())
+                segments.emplace_back();
+            previous = p.step;
             ex = x(static_cast<double>(p.step));
             ey = y(it->second);
-            points += (points.empty() ? "" : " ") + num(ex) + "," + num(ey);
-            ++n_points;
+            segments.back().push_back({ex, ey});
         }
-        if (points.empty()) continue;
+        if (segments.front().empty()) continue;
         std::string colour = t.state == trial_state::complete && t.value
                                  ? value_colour(in.study.objective, *t.value, range)
                                  : state_colour(t.state);
+        colours[t.number] = colour;
         std::string title = trial_title(in, t) + "\nsteps: " + std::to_string(t.steps);
-        // A one-step curve (a one-shot model) is a dot: a polyline of one point would not show.
-        if (n_points == 1)
-            out += marker(marker_shape::circle, ex, ey, 3.5, colour, trial_attrs(t, "dot"), title);
-        else
+        for (const auto& seg : segments) {
+            // A one-step curve (a one-shot model) is a dot: a polyline of one point would not
+            // show.
+            if (seg.size() == 1) {
+                out += marker(marker_shape::circle, seg[0].first, seg[0].second, 3.5, colour,
+                              trial_attrs(t, "dot"), title);
+                continue;
+            }
+            std::string points;
+            for (const auto& [px, py] : seg)
+                points += (points.empty() ? "" : " ") + num(px) + "," + num(py);
             out += "<polyline " + trial_attrs(t, "curve") + " points=\"" + points + "\" stroke=\"" +
                    colour + "\"><title>" + xml_escape(title) + "</title></polyline>\n";
+        }
         bool cut = t.state == trial_state::pruned || t.state == trial_state::paused ||
                    t.state == trial_state::failed;
         if (cut)
             out += marker(marker_shape::cross, ex, ey, 4, state_colour(t.state),
                           trial_attrs(t, "end"), title);
     }
+    std::map<std::int64_t, const trial*> by_number;
+    for (const auto& t : in.trials) by_number[t.number] = &t;
+    std::size_t drawn = 0;
+    for (const auto& e : jumps) {
+        auto to = by_number.find(e.trial), from = by_number.find(e.from);
+        if (to == by_number.end() || from == by_number.end()) continue;
+        auto y0 = metric_at(*from->second, metric, e.from_step);
+        auto y1 = metric_at(*to->second, metric, e.from_step + 1);
+        if (!y0 || !y1) continue;  // the donor's point or the trial's next one is gone
+        std::string changes = param_changes(e.old_params, e.new_params);
+        std::string title = "trial " + std::to_string(e.trial) + " continued from trial " +
+                            std::to_string(e.from) + "'s checkpoint at step " +
+                            std::to_string(e.from_step) + " (PBT exploit)" +
+                            (changes.empty() ? "" : "\nparams: " + changes);
+        out += "<line " + trial_attrs(*to->second, "jump") + " x1=\"" +
+               num(x(static_cast<double>(e.from_step))) + "\" y1=\"" + num(y(*y0)) + "\" x2=\"" +
+               num(x(static_cast<double>(e.from_step + 1))) + "\" y2=\"" + num(y(*y1)) +
+               "\" stroke=\"" + colours[e.trial] + "\" data-from=\"" + std::to_string(e.from) +
+               "\"><title>" + xml_escape(title) + "</title></line>\n";
+        ++drawn;
+    }
+    if (drawn > 0)
+        out += text(f.left, height + legend_room - 8,
+                    "dashed: a trial continuing from another trial's checkpoint (PBT exploit: "
+                    "its weights, explored params)",
+                    "start", "legend");
     if (!std::isnan(range.first))
         out += text(f.left, height - 8,
                     "colour: final " + metric +

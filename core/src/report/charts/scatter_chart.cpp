@@ -1,6 +1,9 @@
 #include "report/charts/charts.hpp"
 
 #include <cmath>
+#include <set>
+#include <utility>
+#include <vector>
 
 namespace caviar {
 
@@ -28,8 +31,10 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
     auto range = value_range(in.trials);
 
     std::string out = svg_open("scatter", width, height, dx.name() + " against " + dy.name());
-    // Coarse-to-fine boxes (when recorded), dashed.
+    // Coarse-to-fine boxes (when recorded), dashed, each labelled with its round.
     std::size_t ix = index_of(in.space, dx), iy = index_of(in.space, dy);
+    std::string labels;  // drawn over the points
+    std::vector<std::pair<double, double>> placed;
     if (dx.kind() != dimension_kind::categorical && dy.kind() != dimension_kind::categorical)
         for (const auto& b : in.boxes) {
             if (ix >= b.unit.size() || iy >= b.unit.size()) continue;
@@ -41,6 +46,17 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
                    num(std::min(y0, y1)) + "\" width=\"" + num(std::abs(x1 - x0)) + "\" height=\"" +
                    num(std::abs(y1 - y0)) + "\"><title>round " + std::to_string(b.round) +
                    " box</title></rect>\n";
+            // The label inside the top-left corner, moved down past earlier labels that
+            // would overlap it (nested boxes often share a corner).
+            double lx = std::min(x0, x1) + 3, ly = std::min(y0, y1) + 12;
+            for (bool moved = true; moved;) {
+                moved = false;
+                for (auto [px, py] : placed)
+                    if (std::abs(px - lx) < 50 && std::abs(py - ly) < 12)
+                        ly = py + 12, moved = true;
+            }
+            placed.emplace_back(lx, ly);
+            labels += text(lx, ly, "round " + std::to_string(b.round), "start", "boxlabel halo");
         }
     out += x_axis(x, f, dx.name());
     out += y_axis(y, f, dy.name());
@@ -54,12 +70,29 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
         out += marker(shape_of(t), px, py, 5, value_colour(in.study.objective, *t.value, range),
                       trial_attrs(t), trial_title(in, t));
     }
+    out += labels;
     if (!std::isnan(range.first)) {
         bool max = in.study.objective.direction == direction::maximize;
         out += colour_bar(f.right() + 40, f.top + 24, 200,
                           short_number(max ? range.first : range.second) + " (worst)",
                           short_number(max ? range.second : range.first) + " (best)",
                           in.study.objective.metric);
+    }
+    if (has_rounds(in.trials)) {
+        // Marker shape = round (coarse to fine), below the colour bar.
+        std::set<int> rounds;
+        for (const auto& t : in.trials)
+            if (round_of(t) > 0) rounds.insert(round_of(t));
+        double ly = f.top + 270;
+        out += "<g class=\"legend\">\n";
+        for (int r : rounds) {
+            std::string label = "round " + std::to_string(r);
+            out += marker(round_marker(r), f.right() + 45, ly - 4, 4.5, "#5f6675", "class=\"key\"",
+                          label);
+            out += text(f.right() + 55, ly, label, "start", "legend");
+            ly += 18;
+        }
+        out += "</g>\n";
     }
     return out + svg_close();
 }
