@@ -194,6 +194,28 @@ BOOST_AUTO_TEST_CASE(categorical_axes_put_choices_in_bands) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_CASE(one_outlier_does_not_wash_out_the_colours) {
+    std::vector<caviar::trial> trials;
+    for (int i = 0; i < 20; ++i) {
+        caviar::trial t;
+        t.number = i;
+        t.state = caviar::trial_state::complete;
+        t.value = i < 19 ? 0.9 + 0.005 * i : -100.0;  // one diverged trial far below the rest
+        trials.push_back(t);
+    }
+    caviar::objective obj{.metric = "acc", .direction = caviar::direction::maximize};
+    auto range = caviar::colour_range(trials);
+    BOOST_TEST(range.first > 0.85);  // the outlier is beyond the scale's end, not its end
+    BOOST_TEST(range.second < 0.99);
+    auto [below, above] = caviar::colour_range_clipped(trials, range);
+    BOOST_TEST(below);
+    BOOST_TEST(above);
+    // The good trials spread over the ramp: the second-worst and the best differ.
+    BOOST_TEST(caviar::value_colour(obj, 0.9, range) != caviar::value_colour(obj, 0.99, range));
+    BOOST_TEST(caviar::value_colour(obj, -100.0, range) == caviar::value_colour(obj, 0.9, range));
+    BOOST_TEST(std::isnan(caviar::colour_range({}).first));
+}
+
 BOOST_AUTO_TEST_CASE(escapes_markup_characters) {
     BOOST_TEST(xml_escape("<a&b>\"'") == "&lt;a&amp;b&gt;&quot;&#39;");
     BOOST_TEST(xml_escape("plain") == "plain");

@@ -3,6 +3,7 @@
 #include "report/svg/escape.hpp"
 #include "report/svg/palette.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -62,9 +63,29 @@ std::pair<double, double> value_range(const std::vector<trial>& trials) {
     return {lo, hi};
 }
 
+std::pair<double, double> colour_range(const std::vector<trial>& trials) {
+    std::vector<double> v;
+    for (const auto& t : trials)
+        if (t.state == trial_state::complete && t.value) v.push_back(*t.value);
+    if (v.empty()) return {std::nan(""), std::nan("")};
+    std::sort(v.begin(), v.end());
+    // Too few values to call any of them an outlier.
+    if (v.size() < 10) return {v.front(), v.back()};
+    // Nearest rank, rounded inward: interpolating would pull the end toward the outlier.
+    double last = static_cast<double>(v.size() - 1);
+    return {v[static_cast<std::size_t>(std::ceil(0.05 * last))],
+            v[static_cast<std::size_t>(std::floor(0.95 * last))]};
+}
+
+std::pair<bool, bool> colour_range_clipped(const std::vector<trial>& trials,
+                                           std::pair<double, double> range) {
+    auto [lo, hi] = value_range(trials);
+    return {lo<range.first, hi> range.second};
+}
+
 std::string value_colour(const objective& obj, double v, std::pair<double, double> range) {
     auto [lo, hi] = range;
-    double t = hi > lo ? (v - lo) / (hi - lo) : 1.0;
+    double t = hi > lo ? std::clamp((v - lo) / (hi - lo), 0.0, 1.0) : 1.0;
     return viridis(obj.direction == direction::maximize ? t : 1 - t);
 }
 

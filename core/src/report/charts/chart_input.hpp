@@ -48,7 +48,16 @@ marker_shape shape_of(const trial& t);
 
 /// Range of the complete trials' values (lo == hi when only one; nan when none).
 std::pair<double, double> value_range(const std::vector<trial>& trials);
-/// Colour of an objective value: yellow for the best end of [lo, hi], dark purple the worst.
+/// The values the colour scale spans: the 5th to 95th percentile (nearest rank, rounded
+/// inward) of the complete trials' values, or all of them when fewer than 10, so one very bad
+/// (or lucky) trial does not wash out the colours of all the others; values beyond take the end
+/// colours. nan when there is no complete trial.
+std::pair<double, double> colour_range(const std::vector<trial>& trials);
+/// Whether colour_range cut off values at either end (the colour bar then says "≤" / "≥").
+std::pair<bool, bool> colour_range_clipped(const std::vector<trial>& trials,
+                                           std::pair<double, double> range);
+/// Colour of an objective value: yellow for the best end of [lo, hi], dark purple the worst;
+/// values outside [lo, hi] are clamped.
 std::string value_colour(const objective& obj, double v, std::pair<double, double> range);
 /// A number as shown in titles and legends (6 significant digits).
 std::string short_number(double v);

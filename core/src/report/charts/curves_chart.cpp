@@ -48,7 +48,7 @@ std::string curves_chart(const chart_input& in) {
     if (!(lo <= hi)) lo = 0, hi = 1;
     axis x = axis(axis_scale::linear, 0, last_step, f.left, f.right(), true).nice();
     axis y = axis(axis_scale::linear, lo, hi, f.bottom(), f.top).nice();
-    auto range = value_range(in.trials);
+    auto range = colour_range(in.trials);
 
     auto jumps = exploits(in.events);
     // A second legend line below the first when there are jumps.

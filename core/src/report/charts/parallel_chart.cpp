@@ -16,7 +16,7 @@ std::string parallel_chart(const chart_input& in) {
     bool conditional = in.space.conditional();
     // An inactive conditional parameter is drawn below its axis, at "absent".
     const double absent_y = bottom + 22;
-    auto range = value_range(in.trials);
+    auto range = colour_range(in.trials);
     double lo = std::isnan(range.first) ? 0 : range.first;
     double hi = std::isnan(range.first) ? 1 : range.second;
 

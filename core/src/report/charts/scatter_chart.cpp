@@ -28,7 +28,7 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
     frame f{70, 20, width - 270, height - 70};  // the colour bar and its labels on the right
     axis x = axis::of(dx, f.left, f.right());
     axis y = axis::of(dy, f.bottom(), f.top);
-    auto range = value_range(in.trials);
+    auto range = colour_range(in.trials);
 
     std::string out = svg_open("scatter", width, height, dx.name() + " against " + dy.name());
     // Coarse-to-fine boxes (when recorded), dashed, each labelled with its round.
@@ -73,10 +73,12 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
     out += labels;
     if (!std::isnan(range.first)) {
         bool max = in.study.objective.direction == direction::maximize;
-        out += colour_bar(f.right() + 40, f.top + 24, 200,
-                          short_number(max ? range.first : range.second) + " (worst)",
-                          short_number(max ? range.second : range.first) + " (best)",
-                          in.study.objective.metric);
+        auto [below, above] = colour_range_clipped(in.trials, range);
+        // The ends of the bar stand for everything beyond them.
+        std::string lo = (below ? "≤ " : "") + short_number(range.first);
+        std::string hi = (above ? "≥ " : "") + short_number(range.second);
+        out += colour_bar(f.right() + 40, f.top + 24, 200, (max ? lo : hi) + " (worst)",
+                          (max ? hi : lo) + " (best)", in.study.objective.metric);
     }
     if (has_rounds(in.trials)) {
         // Marker shape = round (coarse to fine), below the colour bar.
