@@ -93,6 +93,28 @@ BOOST_AUTO_TEST_CASE(a_paused_trial_continues_exactly_from_its_checkpoint) {
                table.out);
 }
 
+BOOST_AUTO_TEST_CASE(proposals_before_a_start_differ_and_the_first_is_unchanged) {
+    // A strategy may draw several candidates per new trial: each call gets its own seed, and
+    // the first one the seed the trial number always gave (so one-call strategies keep their
+    // results).
+    temp_dir dir;
+    auto three =
+        dir.write("p.toml", experiment("plugin = \"pauser\"\npause_at = 5\ndraws = 3", ""));
+    auto r = run({bin, "run", three.string(), "-q"}, env);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    for (const auto& t : load(dir / "s.db")) BOOST_TEST(t.attrs.at("distinct") == "3");
+    auto one = dir.write("o.toml", experiment("plugin = \"pauser\"\npause_at = 5", ""));
+    auto b = dir.write("b.toml", experiment("plugin = \"batch\"", ""));
+    BOOST_TEST_REQUIRE(
+        run({bin, "run", one.string(), "-q", "--store", (dir / "o.db").string()}, env).exit_code ==
+        0);
+    BOOST_TEST_REQUIRE(
+        run({bin, "run", b.string(), "-q", "--store", (dir / "b.db").string()}, env).exit_code ==
+        0);
+    auto first = load(dir / "o.db"), batch = load(dir / "b.db");
+    for (std::size_t i = 0; i < first.size(); ++i) BOOST_TEST((first[i].params == batch[i].params));
+}
+
 BOOST_AUTO_TEST_CASE(a_model_without_checkpoints_restarts_and_says_so) {
     temp_dir dir;
     auto file =

@@ -66,7 +66,8 @@ public:
     /// How many trials are in state s.
     virtual std::int64_t count(trial_state s) const = 0;
     /// Asks the sampler for the params of the next new trial, over `s` (the study's space or
-    /// a narrowed copy of it).
+    /// a narrowed copy of it). Calls before the next trial starts get different seeds, so a
+    /// strategy may draw several candidates.
     virtual params propose(const caviar::space& s) = 0;
 
     /// The study's seed, for strategies that draw random numbers (derive_seed it).

@@ -83,6 +83,12 @@ params coordinator::propose(const caviar::space& s) {
         if (t->state == trial_state::running && (!narrowed || s.contains(t->params)))
             pending.push_back(t->params);
     auto number = static_cast<std::int64_t>(trials_.size());
+    // Several proposals before the next trial starts (a strategy drawing candidates) get
+    // different seeds; the first keeps the seed of the trial number, as it always had.
+    if (number != proposal_number_) proposal_number_ = number, proposal_calls_ = 0;
+    std::uint64_t seed = derive_seed(cfg_.seed, static_cast<std::uint64_t>(number));
+    if (proposal_calls_ > 0) seed = derive_seed(seed, static_cast<std::uint64_t>(proposal_calls_));
+    ++proposal_calls_;
     sample_request req{.space = s,
                        .finished = narrowed ? std::span<const trial* const>(inside)
                                             : std::span<const trial* const>(finished_),
@@ -90,7 +96,7 @@ params coordinator::propose(const caviar::space& s) {
                        .prior = prior_,
                        .objective = cfg_.objective,
                        .number = number,
-                       .seed = derive_seed(cfg_.seed, static_cast<std::uint64_t>(number)),
+                       .seed = seed,
                        .budget = cfg_.budget};
     params p = sampler_.propose(req);
     if (!s.contains(p))

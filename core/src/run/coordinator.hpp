@@ -149,6 +149,7 @@ private:
     study_progress progress_;
     std::function<void(const study_progress&)> observer_;
     std::string last_error_;
+    std::int64_t proposal_number_ = -1, proposal_calls_ = 0;  // propose() calls per trial number
 };
 
 }  // namespace caviar
