@@ -19,7 +19,7 @@ namespace {
 
 using namespace strategies;
 
-class asha_strategy : public strategy {
+class asha_strategy : public ladder_strategy {
 public:
     static plugin_info info() {
         return {.name = "asha",
@@ -31,8 +31,7 @@ public:
                 .options = rung_option_specs()};
     }
 
-    explicit asha_strategy(const options& o)
-        : settings_(read_rung_settings(o)), book_([this](const trial&) { return &rungs_; }) {}
+    explicit asha_strategy(const options& o) : ladder_strategy(o) {}
 
     job next(study_view& study) override {
         prepare(study);
@@ -48,31 +47,14 @@ public:
             j.steps = rungs_.front();  // the report rule pauses it there
             return j;
         }
-        if (study.count(trial_state::running) > 0 || study.count(trial_state::queued) > 0) {
-            job j;
-            j.what = job::kind::wait;
-            return j;
-        }
+        if (study.count(trial_state::running) > 0 || study.count(trial_state::queued) > 0)
+            return job::of(job::kind::wait);
         if (auto j = finish(study, everyone)) return *j;
         prune_paused(study, book_, everyone);
         return {};
     }
 
-    decision on_report(study_view& study, const trial& t, std::int64_t step,
-                       const metrics& m) override {
-        prepare(study);
-        return rung_report(book_, study, t, step, m);
-    }
-
 private:
-    void prepare(const study_view& study) {
-        if (rungs_.empty()) {
-            std::int64_t r = longest_run(settings_, study.max_steps());
-            rungs_ = halving_rungs(settings_.min_steps, settings_.eta, r);
-        }
-        book_.sync(study);
-    }
-
     // A paused trial of rung k in the top ⌊m/η⌋ of the m results there (counting the trials
     // already promoted beyond it), not promoted yet.
     std::optional<job> promotion(const study_view& study, const std::vector<const trial*>& all,
@@ -99,10 +81,6 @@ private:
                     return promote(book_, *r.t, k + 1);
         return std::nullopt;
     }
-
-    rung_settings settings_;
-    std::vector<std::int64_t> rungs_;
-    rung_book book_;
 };
 
 }  // namespace

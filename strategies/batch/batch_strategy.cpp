@@ -7,12 +7,6 @@
 namespace caviar {
 namespace {
 
-job only(job::kind what) {
-    job j;
-    j.what = what;
-    return j;
-}
-
 class batch_strategy : public strategy {
 public:
     static plugin_info info() {
@@ -37,8 +31,8 @@ public:
         // Paused trials count as unfinished: something outside (a person) may resume them.
         if (study.count(trial_state::queued) > 0 || study.count(trial_state::running) > 0 ||
             study.count(trial_state::paused) > 0)
-            return only(job::kind::wait);
-        return only(job::kind::done);
+            return job::of(job::kind::wait);
+        return job::of(job::kind::done);
     }
 };
 

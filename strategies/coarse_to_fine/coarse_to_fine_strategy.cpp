@@ -25,12 +25,6 @@
 namespace caviar {
 namespace {
 
-job only(job::kind what) {
-    job j;
-    j.what = what;
-    return j;
-}
-
 // The "round" attribute of t, or 0 when it has none (an enqueued trial, another strategy's).
 std::int64_t round_attr(const trial& t) {
     auto it = t.attrs.find("round");
@@ -136,7 +130,7 @@ public:
         if (round < rounds_ &&
             started[static_cast<std::size_t>(round)] >= round_size(budget, round)) {
             // The barrier: the next round's box needs every earlier trial's result.
-            if (unfinished(study) > 0) return only(job::kind::wait);
+            if (unfinished(study) > 0) return job::of(job::kind::wait);
             ++round;
             open_round(study, round, budget);
         } else if (cached_round_ != round) {
@@ -164,7 +158,7 @@ private:
     }
 
     job finish(study_view& study) const {
-        return only(unfinished(study) > 0 ? job::kind::wait : job::kind::done);
+        return job::of(unfinished(study) > 0 ? job::kind::wait : job::kind::done);
     }
 
     // Round r starts: its box is around the best complete trials so far.

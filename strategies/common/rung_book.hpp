@@ -227,4 +227,30 @@ inline void prune_paused(study_view& s, rung_book& book, const std::vector<const
     }
 }
 
+/// What successive_halving and asha share: one ladder of rungs over the model's length (known
+/// from the first call on), the book of rung results, and the report rule.
+class ladder_strategy : public strategy {
+public:
+    explicit ladder_strategy(const options& o)
+        : settings_(read_rung_settings(o)), book_([this](const trial&) { return &rungs_; }) {}
+
+    decision on_report(study_view& study, const trial& t, std::int64_t step,
+                       const metrics& m) override {
+        prepare(study);
+        return rung_report(book_, study, t, step, m);
+    }
+
+protected:
+    void prepare(const study_view& study) {
+        if (rungs_.empty())
+            rungs_ = halving_rungs(settings_.min_steps, settings_.eta,
+                                   longest_run(settings_, study.max_steps()));
+        book_.sync(study);
+    }
+
+    rung_settings settings_;
+    std::vector<std::int64_t> rungs_;
+    rung_book book_;
+};
+
 }  // namespace caviar::strategies

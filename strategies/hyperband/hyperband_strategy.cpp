@@ -92,11 +92,7 @@ public:
             j.attrs = {{"bracket", std::to_string(s)}, {"cycle", std::to_string(cycle)}};
             return j;
         }
-        if (running) {
-            job j;
-            j.what = job::kind::wait;
-            return j;
-        }
+        if (running) return job::of(job::kind::wait);
         for (auto& [pos, members] : brackets)
             prune_paused(study, book_, members,
                          "bracket " + std::to_string(bracket_of(pos)) + ": ");

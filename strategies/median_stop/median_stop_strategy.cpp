@@ -20,12 +20,6 @@ using strategies::best_until;
 using strategies::number_text;
 using strategies::steps_text;
 
-job only(job::kind what) {
-    job j;
-    j.what = what;
-    return j;
-}
-
 class median_stop_strategy : public strategy {
 public:
     static plugin_info info() {
@@ -72,18 +66,18 @@ public:
         // A paused trial (paused by another strategy in an earlier run) runs to its end.
         for (const trial* t : study.trials())
             if (t->state == trial_state::paused) {
-                job j = only(job::kind::resume);
+                job j = job::of(job::kind::resume);
                 j.trial = t->number;
                 return j;
             }
         if (static_cast<std::int64_t>(study.trials().size()) < study.budget()) {
-            job j = only(job::kind::start);
+            job j = job::of(job::kind::start);
             j.params = study.propose(study.space());
             return j;
         }
         if (study.count(trial_state::queued) > 0 || study.count(trial_state::running) > 0)
-            return only(job::kind::wait);
-        return only(job::kind::done);
+            return job::of(job::kind::wait);
+        return job::of(job::kind::done);
     }
 
     decision on_report(study_view& study, const trial& t, std::int64_t step,

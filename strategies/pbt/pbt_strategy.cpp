@@ -111,13 +111,13 @@ public:
                 running = true;
             }
         }
-        if (!lowest) return only(running ? job::kind::wait : job::kind::done);
+        if (!lowest) return job::of(running ? job::kind::wait : job::kind::done);
         const std::int64_t s = *lowest;
         // It is complete when no member is still on its way to s (or about to pause there).
         for (const trial* t : all) {
             bool moving = t->state == trial_state::running || t->state == trial_state::queued;
             if (moving && (t->steps < s || (t->steps == s && pausing_.count(t->number))))
-                return only(job::kind::wait);
+                return job::of(job::kind::wait);
         }
         if (decided_.insert(s).second) {
             decide(study, s, interval);
@@ -131,7 +131,7 @@ public:
                 j.steps = boundary_after(s, interval, study.max_steps());
                 return j;
             }
-        return only(job::kind::wait);  // not reached: a member is paused at s
+        return job::of(job::kind::wait);  // not reached: a member is paused at s
     }
 
     decision on_report(study_view& study, const trial& t, std::int64_t step,
@@ -148,12 +148,6 @@ public:
     void on_end(study_view&, const trial& t) override { pausing_.erase(t.number); }
 
 private:
-    static job only(job::kind what) {
-        job j;
-        j.what = what;
-        return j;
-    }
-
     // Trial numbers are positions in trials() (the host numbers them 0, 1, ...).
     static bool paused(std::span<const trial* const> all, std::int64_t number) {
         auto i = static_cast<std::size_t>(number);

@@ -16,7 +16,7 @@ namespace {
 
 using namespace strategies;
 
-class successive_halving_strategy : public strategy {
+class successive_halving_strategy : public ladder_strategy {
 public:
     static plugin_info info() {
         return {.name = "successive_halving",
@@ -28,8 +28,7 @@ public:
                 .options = rung_option_specs()};
     }
 
-    explicit successive_halving_strategy(const options& o)
-        : settings_(read_rung_settings(o)), book_([this](const trial&) { return &rungs_; }) {}
+    explicit successive_halving_strategy(const options& o) : ladder_strategy(o) {}
 
     job next(study_view& study) override {
         prepare(study);
@@ -48,34 +47,11 @@ public:
                         .eta = settings_.eta,
                         .closed = true};
         if (auto j = halving_pass(study, book_, g)) return *j;
-        if (study.count(trial_state::running) > 0 || study.count(trial_state::queued) > 0) {
-            job j;
-            j.what = job::kind::wait;
-            return j;
-        }
+        if (study.count(trial_state::running) > 0 || study.count(trial_state::queued) > 0)
+            return job::of(job::kind::wait);
         prune_paused(study, book_, g.members);
         return {};
     }
-
-    decision on_report(study_view& study, const trial& t, std::int64_t step,
-                       const metrics& m) override {
-        prepare(study);
-        return rung_report(book_, study, t, step, m);
-    }
-
-private:
-    // The rungs depend on the model's length, known from the first call on.
-    void prepare(const study_view& study) {
-        if (rungs_.empty()) {
-            std::int64_t r = longest_run(settings_, study.max_steps());
-            rungs_ = halving_rungs(settings_.min_steps, settings_.eta, r);
-        }
-        book_.sync(study);
-    }
-
-    rung_settings settings_;
-    std::vector<std::int64_t> rungs_;
-    rung_book book_;
 };
 
 }  // namespace

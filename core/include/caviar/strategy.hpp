@@ -36,6 +36,13 @@ struct job {
     std::int64_t steps = 0;
     std::string origin;        // start: recorded with the trial, e.g. "round 2"
     caviar::attributes attrs;  // start: recorded with the trial, e.g. {"bracket", "1"}
+
+    /// A job that is only its kind, e.g. job::of(job::kind::wait).
+    static job of(kind what) {
+        job j;
+        j.what = what;
+        return j;
+    }
 };
 
 /// A strategy's answer to a reported step.

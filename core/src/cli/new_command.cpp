@@ -105,8 +105,7 @@ public:
         }
         bool running = study.count(caviar::trial_state::queued) > 0 ||
                        study.count(caviar::trial_state::running) > 0;
-        j.what = running ? caviar::job::kind::wait : caviar::job::kind::done;
-        return j;
+        return caviar::job::of(running ? caviar::job::kind::wait : caviar::job::kind::done);
     }
 
     // After each step of a running trial.
