@@ -17,7 +17,7 @@ strategies=${STRATEGIES:-successive_halving asha hyperband}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+source "$here/stats.sh"
 
 echo "machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d)"
 echo "learning_curve ($step_ms ms a step, noise 0.02), $trials trials of up to $steps steps, eta 3, $threads threads, seeds 1..$seeds"

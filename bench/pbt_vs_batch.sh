@@ -20,7 +20,7 @@ threads=${THREADS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+source "$here/stats.sh"
 
 write_experiment() {  # FILE STRATEGY SEED
   local strategy_options=""

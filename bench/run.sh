@@ -10,7 +10,7 @@ reps=${REPS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+source "$here/stats.sh"
 
 # Wall-clock seconds of one fresh study (new store each time).
 time_study() {

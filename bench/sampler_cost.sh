@@ -15,7 +15,7 @@ trials=2000
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+source "$here/stats.sh"
 
 echo "## Time per proposal, in-process"
 "$build/bin/sampler_bench" "${samplers[@]}"

@@ -17,12 +17,7 @@ trials=${TRIALS:-100}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Median, first and third quartile of numbers on stdin (one a line).
-quartiles() {
-  sort -g | awk '{ a[NR] = $1 }
-    function q(p,  i, f) { i = 1 + p * (NR - 1); f = int(i); return a[f] + (i - f) * (a[f + 1] - a[f]) }
-    END { printf "%.4g %.4g %.4g", q(0.5), q(0.25), q(0.75) }'
-}
+source "$here/stats.sh"
 
 write_experiment() {  # FILE FUNCTION: the space is the function's box
   local space
