@@ -705,8 +705,8 @@ BOOST_AUTO_TEST_CASE(the_examples_validate_and_run) {
             double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+            // Reported, not asserted: timings on a shared CI machine (or under sanitizers) vary.
             BOOST_TEST_MESSAGE(name << ".toml ran in " << seconds << " s");
-            BOOST_TEST(seconds < 60.0);
             auto trials = trials_json(store);
             BOOST_TEST(count_state(trials, "complete") > 0u);
             BOOST_TEST(count_state(trials, "complete") + count_state(trials, "pruned") ==
