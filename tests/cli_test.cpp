@@ -327,6 +327,31 @@ BOOST_AUTO_TEST_CASE(kill_9_loses_only_the_running_trials) {
     stop_and_resume(SIGKILL, 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_second_process_on_a_running_study_is_refused) {
+    // It would requeue the first one's running trials; a study in another store (or another
+    // study in the same store) is fine.
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("busy", 8, "steps = 4\nstep_ms = 60\n"));
+    process first({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
+    wait_for_complete(dir / "study.db", 1);
+    auto second = run({bin, "run", file.string(), "-q"}, fixture_env);
+    BOOST_TEST(second.exit_code == 1, second.err);
+    BOOST_TEST(second.err.find("study \"busy\" is being run by another caviar process (pid") !=
+                   std::string::npos,
+               second.err);
+    auto other = run(
+        {bin, "run", file.string(), "-q", "--set", "experiment.name=\"other\"", "--trials", "2"},
+        fixture_env);
+    BOOST_TEST(other.exit_code == 0, other.err);
+    auto done = first.wait();
+    BOOST_TEST_REQUIRE(done.exit_code == 0, done.err);
+    auto trials =
+        run({bin, "trials", (dir / "study.db").string(), "--study", "busy", "--format", "json"});
+    BOOST_TEST(count_state(json::parse(trials.out), "complete") == 8u);
+    // The lock goes with its process: running again now is a plain resume.
+    BOOST_TEST(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(quickstart_trains_real_networks) {
     // The quick start itself, cut to a few trials so the suite stays fast: random search over
     // real MLPs on the digits data must find a network above 0.9 validation accuracy.

@@ -4,6 +4,7 @@
 #include "run/executor.hpp"
 #include "run/output_guard.hpp"
 #include "run/progress.hpp"
+#include "run/study_lock.hpp"
 
 #include <caviar/seed.hpp>
 
@@ -102,6 +103,9 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     store db(e.store);
     run_result result;
     result.study = open_study(db, setup);
+    // Trials' folders (STORE-files/STUDY/trial-N) and the lock that keeps a second process off.
+    const auto files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name;
+    study_lock lock(files / "run.lock", e.name);
     auto requeue = db.requeue_unfinished(result.study.id);
     result.requeued = requeue.requeued;
     result.rolled_back = requeue.rolled_back;
@@ -177,13 +181,12 @@ run_result run_study(study_setup& setup, const run_options& opts) {
 
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
-    auto stats =
-        execute(coord, *setup.model,
-                {.model_name = setup.model_plugin.info.name,
-                 .study = e.name,
-                 .files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name,
-                 .threads = e.threads,
-                 .trial_timeout = e.trial_timeout});
+    auto stats = execute(coord, *setup.model,
+                         {.model_name = setup.model_plugin.info.name,
+                          .study = e.name,
+                          .files = files,
+                          .threads = e.threads,
+                          .trial_timeout = e.trial_timeout});
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.steps = stats.steps;

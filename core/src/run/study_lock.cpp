@@ -1,0 +1,47 @@
+#include "run/study_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+namespace caviar {
+
+study_lock::study_lock(const std::filesystem::path& file, const std::string& study) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+        throw std::runtime_error("cannot open the lock file " + file.string() + ": " +
+                                 std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        char pid[32] = {};
+        ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
+        ::close(fd_);
+        fd_ = -1;
+        if (err == EWOULDBLOCK) {
+            std::string holder =
+                n > 0 ? " (pid " + std::string(pid, static_cast<std::size_t>(n)) + ")"
+                      : std::string();
+            throw std::runtime_error("study \"" + study +
+                                     "\" is being run by another caviar process" + holder +
+                                     "; one process runs a study at a time (it may use every "
+                                     "core): wait for it, or stop it and run again to resume");
+        }
+        throw std::runtime_error("cannot lock " + file.string() + ": " + std::strerror(err));
+    }
+    // Who holds it, for the message above; best effort.
+    std::string me = std::to_string(::getpid());
+    if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, me.data(), me.size(), 0);
+}
+
+study_lock::~study_lock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the flock
+}
+
+}  // namespace caviar
