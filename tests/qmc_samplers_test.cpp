@@ -54,7 +54,8 @@ caviar::params propose(caviar::sampler& s, const caviar::space& sp, std::int64_t
         .objective = objective,
         .number = number,
         .seed = caviar::derive_seed(study_seed, static_cast<std::uint64_t>(number)),
-        .budget = budget};
+        .budget = budget,
+        .study_seed = study_seed};
     return s.propose(req);
 }
 
@@ -210,12 +211,23 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_same_points_and_another_seed_others) {
     BOOST_TEST(same_as_other_seed == 0);
 }
 
-BOOST_AUTO_TEST_CASE(scrambling_comes_from_the_option_seed_only) {
-    // Every trial of a study must share one scramble, so the trial's seed does not enter it.
+BOOST_AUTO_TEST_CASE(scrambling_comes_from_the_study_and_option_seeds) {
+    // Every trial of a study shares one scramble: the trial's seed does not enter it, but the
+    // study's does, so two studies with the same sampler options see different points.
     auto s = make_sobol(9);
     auto sp = unit_cube(4);
-    for (std::int64_t n : {0, 1, 77})
-        BOOST_TEST(text(propose(*s, sp, n, 100, 1)) == text(propose(*s, sp, n, 100, 2)));
+    std::size_t same = 0;
+    for (std::int64_t n : {0, 1, 77}) {
+        BOOST_TEST(text(propose(*s, sp, n, 100, 1)) ==
+                   text(propose(*make_sobol(9), sp, n, 100, 1)));
+        same += text(propose(*s, sp, n, 100, 1)) == text(propose(*s, sp, n, 100, 2));
+    }
+    BOOST_TEST(same == 0u);
+    // Still a (0, m)-sequence under the other scramble: 16 points, one per sixteenth of x.
+    std::set<std::int64_t> cells;
+    for (std::int64_t n = 0; n < 16; ++n)
+        cells.insert(static_cast<std::int64_t>(sp.to_unit(propose(*s, sp, n, 100, 2))[0] * 16));
+    BOOST_TEST(cells.size() == 16u);
 }
 
 BOOST_AUTO_TEST_CASE(skip_starts_further_along_the_sequence) {
@@ -286,7 +298,7 @@ BOOST_AUTO_TEST_CASE(follows_the_budget_of_the_request) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(option_seed_picks_the_strata_and_trial_seed_the_place_inside) {
+BOOST_AUTO_TEST_CASE(study_and_option_seeds_pick_the_strata) {
     auto sp = unit_cube(3);
     const std::int64_t budget = 50;
     auto strata = [&](caviar::sampler& s, std::uint64_t study_seed) {
@@ -297,8 +309,7 @@ BOOST_AUTO_TEST_CASE(option_seed_picks_the_strata_and_trial_seed_the_place_insid
     };
     auto a = make_lhs(1), b = make_lhs(1), c = make_lhs(2);
     BOOST_TEST(strata(*a, 7) == strata(*b, 7));
-    BOOST_TEST(strata(*a, 7) == strata(*a, 8));  // another study seed: same strata...
-    BOOST_TEST((points(*a, sp, budget, budget, 7) != points(*a, sp, budget, budget, 8)));  // moved
+    BOOST_TEST(strata(*a, 7) != strata(*a, 8));  // another study, another design
     BOOST_TEST((points(*a, sp, budget, budget, 7) == points(*b, sp, budget, budget, 7)));
     BOOST_TEST(strata(*a, 7) != strata(*c, 7));
 }

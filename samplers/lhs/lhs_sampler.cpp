@@ -9,8 +9,8 @@
 // budget: when a resumed study raises its budget, trials from then on come from the design of
 // the new budget (those already run keep their params).
 //
-// The permutations come from the option `seed` alone, not from the study seed (a request
-// carries only the trial's seed, and every trial of a study must share the design).
+// The permutations come from the study seed and the option `seed` (the same in every request of a
+// study, so every trial shares the design); another study seed gives another design.
 #include "keyed_permutation.hpp"
 
 #include <caviar/caviar.hpp>
@@ -39,23 +39,23 @@ public:
                     {.name = "seed",
                      .type = option_type::integer,
                      .default_value = std::int64_t{0},
-                     .help = "seed of the strata permutations, the same for every trial of the "
-                             "study (the position inside a stratum comes from the trial's "
-                             "seed)"},
+                     .help = "mixed with the study seed into the strata permutations, which "
+                             "every trial of the study shares (the position inside a stratum "
+                             "comes from the trial's seed)"},
                 }};
     }
 
-    explicit lhs_sampler(const options& o)
-        : seed_(mix64(static_cast<std::uint64_t>(o.get_int("seed")))) {}
+    explicit lhs_sampler(const options& o) : seed_(static_cast<std::uint64_t>(o.get_int("seed"))) {}
 
     params propose(const sample_request& req) override {
         auto strata = static_cast<std::uint64_t>(req.budget > 0 ? req.budget : 1);
         auto number = static_cast<std::uint64_t>(req.number > 0 ? req.number : 0);
         std::uint64_t pass = number / strata, row = number % strata;
         rng jitter(req.seed);
+        std::uint64_t design = mix64(derive_seed(req.study_seed, seed_));
         std::vector<double> u(req.space.size());
         for (std::size_t d = 0; d < u.size(); ++d) {
-            lhs::keyed_permutation perm(strata, derive_seed(derive_seed(seed_, pass), d));
+            lhs::keyed_permutation perm(strata, derive_seed(derive_seed(design, pass), d));
             double cell = static_cast<double>(perm(row));
             // The last stratum's top edge may round to 1: from_unit clamps it to the bound.
             u[d] = (cell + unit_draw(jitter)) / static_cast<double>(strata);

@@ -8,9 +8,9 @@
 // 2^k points still have one point in each 2^-k slice of every axis, and point 0 is no longer the
 // cube's corner. The 32 bits the sequence defines fill the 53 bits of a double.
 //
-// The scrambling is drawn from the option `seed` alone: a request carries the trial's seed only,
-// and the points of a study must come from one sequence. Two studies with the same [sampler]
-// seed therefore see the same points; set another seed for another scramble.
+// The scrambling is drawn from the study seed and the option `seed` (the same in every request of
+// a study, so all its points come from one sequence): another study seed gives another scramble,
+// and so does another option seed with the same study seed.
 #include "direction_numbers.hpp"
 
 #include <caviar/caviar.hpp>
@@ -71,8 +71,8 @@ public:
                 {.name = "seed",
                  .type = option_type::integer,
                  .default_value = std::int64_t{0},
-                 .help = "seed of the scrambling, the same for every trial of the study "
-                         "(the study seed does not change it)"},
+                 .help = "mixed with the study seed into the scrambling, which every trial "
+                         "of the study shares: another value gives another sequence"},
                 {.name = "skip",
                  .type = option_type::integer,
                  .default_value = std::int64_t{0},
@@ -87,16 +87,15 @@ public:
             }};
     }
 
-    explicit sobol_sampler(const options& o) : skip_(o.get_int("skip")) {
+    explicit sobol_sampler(const options& o)
+        : skip_(o.get_int("skip")),
+          seed_(static_cast<std::uint64_t>(o.get_int("seed"))),
+          scrambled_(o.get_bool("scramble")) {
         if (skip_ < 0)
             throw std::invalid_argument("skip must be at least 0, got skip=" +
                                         std::to_string(skip_));
-        bool scrambled = o.get_bool("scramble");
-        rng r(mix64(static_cast<std::uint64_t>(o.get_int("seed"))));
-        for (std::size_t d = 0; d < sobol::max_dimensions; ++d) {
+        for (std::size_t d = 0; d < sobol::max_dimensions; ++d)
             directions_.push_back(sobol::direction_numbers(d));
-            scrambles_.push_back(scrambled ? draw_scramble(r) : identity());
-        }
     }
 
     void prepare(const space& s, std::int64_t budget) override {
@@ -110,6 +109,7 @@ public:
 
     params propose(const sample_request& req) override {
         check_size(req.space);
+        draw_scrambles(req.study_seed);
         // Past the 2^32 points the sequence wraps around.
         auto index = static_cast<std::uint32_t>(static_cast<std::uint64_t>(req.number) +
                                                 static_cast<std::uint64_t>(skip_));
@@ -133,9 +133,22 @@ private:
                                         ": use fewer dimensions or another sampler");
     }
 
+    // The scrambles of a study, drawn on its first request (the options come before the study).
+    void draw_scrambles(std::uint64_t study_seed) {
+        if (!scrambles_.empty() && scrambled_for_ == study_seed) return;
+        scrambles_.clear();
+        rng r(mix64(derive_seed(study_seed, seed_)));
+        for (std::size_t d = 0; d < sobol::max_dimensions; ++d)
+            scrambles_.push_back(scrambled_ ? draw_scramble(r) : identity());
+        scrambled_for_ = study_seed;
+    }
+
     std::int64_t skip_;
+    std::uint64_t seed_;
+    bool scrambled_;
     std::vector<std::array<std::uint32_t, sobol::bits>> directions_;
     std::vector<scramble> scrambles_;
+    std::uint64_t scrambled_for_ = 0;
 };
 
 }  // namespace

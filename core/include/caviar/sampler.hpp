@@ -30,6 +30,9 @@ struct sample_request {
     std::uint64_t seed = 0;
     /// The study's trial budget.
     std::int64_t budget = 0;
+    /// The study's seed, for a design every trial of the study shares (a scrambled sequence,
+    /// strata permutations): the same in every request of a study, and across its resumes.
+    std::uint64_t study_seed = 0;
 };
 
 /// Thread: every method is called under the coordinator's lock, one call at a time, so a

@@ -97,7 +97,8 @@ params coordinator::propose(const caviar::space& s) {
                        .objective = cfg_.objective,
                        .number = number,
                        .seed = seed,
-                       .budget = cfg_.budget};
+                       .budget = cfg_.budget,
+                       .study_seed = cfg_.seed};
     params p = sampler_.propose(req);
     if (!s.contains(p))
         throw std::runtime_error("proposed params outside the space: " + describe(p));
