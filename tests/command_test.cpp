@@ -545,6 +545,35 @@ BOOST_AUTO_TEST_CASE(caviar_runs_a_study_of_a_shell_script) {
     BOOST_TEST(good > 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_its_programs_with_it) {
+    // kill -9 (or a second Ctrl-C) gives the host no chance to stop its programs: the kernel
+    // sends them SIGTERM when it dies (PR_SET_PDEATHSIG), so none runs on as an orphan.
+    temp_dir dir;
+    script(dir, "hang.sh", "echo $$ > \"pid-$1\"\nexec sleep 60\n");
+    auto file = dir.write("study.toml",
+                          "[experiment]\nname = \"hang\"\ntrials = 2\nseed = 1\nthreads = 2\n"
+                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                          "store = \"s.db\"\n[space]\nx = { int = [1, 1000] }\n"
+                          "[model]\nplugin = \"command\"\nargs = \"./hang.sh {x}\"\n"
+                          "metrics = \"value\"\nmax_steps = 1\n");
+    caviar::test::process p({bin, "run", file.string(), "-q"});
+    std::vector<pid_t> programs;
+    for (int i = 0; i < 500 && programs.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        programs.clear();
+        // The programs run in the experiment's folder.
+        for (const auto& f : fs::directory_iterator(dir.path()))
+            if (f.path().filename().string().starts_with("pid-") && fs::file_size(f.path()) > 0)
+                programs.push_back(read_pid(f.path()));
+    }
+    BOOST_TEST_REQUIRE(programs.size() == 2u);
+    for (pid_t pid : programs) BOOST_TEST_REQUIRE(alive(pid));
+    p.signal(SIGKILL);
+    p.wait();
+    for (pid_t pid : programs)
+        BOOST_TEST(eventually_dead(pid), "program " << pid << " outlived caviar");
+}
+
 BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {
     std::string python = python_with_numpy();
     if (python.empty()) {

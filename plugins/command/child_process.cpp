@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,8 +47,13 @@ int open_pidfd(pid_t pid) {
 // In the child, between fork and exec: async-signal-safe calls only (the parent has threads).
 // On failure it writes {stage, errno} to report_fd, which exec would otherwise close.
 [[noreturn]] void exec_child(const char* program, char* const* argv, char* const* envp,
-                             const char* cwd, const int (&stdio)[3], int report_fd) {
+                             const char* cwd, const int (&stdio)[3], int report_fd, pid_t host) {
     ::setpgid(0, 0);
+    // If the host dies without stopping it (kill -9, a second Ctrl-C), the program gets
+    // SIGTERM instead of running on as an orphan. The check closes the race with a host that
+    // died before the prctl.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != host) ::_exit(127);
     // The host may block or ignore signals in its threads; a program must start with neither,
     // or SIGTERM would not reach it.
     sigset_t none;
@@ -127,9 +133,10 @@ child_process::child_process(const launch_spec& spec) {
     }
     stdio[1] = out[1];
 
+    const pid_t host = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0)
-        exec_child(program.c_str(), argv.data(), envp.data(), cwd.c_str(), stdio, report[1]);
+        exec_child(program.c_str(), argv.data(), envp.data(), cwd.c_str(), stdio, report[1], host);
     int fork_error = errno;
     close_fd(stdio[0]);
     close_fd(stdio[2]);
