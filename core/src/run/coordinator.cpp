@@ -179,14 +179,17 @@ std::optional<assignment> coordinator::next() {
     }
 }
 
-decision coordinator::report(std::int64_t number, std::int64_t step, const metrics& m) {
+decision coordinator::report(std::int64_t number, std::int64_t step, const metrics& m, bool last) {
     std::lock_guard lock(mutex_);
     trial& t = at(number);
     t.curve.push_back({step, m});
     t.metrics = m;
     t.steps = step;
     try {
-        db_.add_point(cfg_.study_id, number, t.curve.back());
+        if (last)
+            unwritten_.insert(number);
+        else
+            db_.add_point(cfg_.study_id, number, t.curve.back());
     } catch (const std::exception& e) {
         fail_study(std::string("store: ") + e.what());
         return {decision::kind::prune, "store failure"};
@@ -243,7 +246,8 @@ void coordinator::end(std::int64_t number, const outcome& o) {
         // checkpoint, which the next run rolls back to paused; never a paused one without.
         if (state == trial_state::paused && o.checkpoint)
             db_.save_checkpoint(cfg_.study_id, number, {t.steps, *o.checkpoint});
-        db_.update_trial(cfg_.study_id, t);
+        bool point = unwritten_.erase(number) > 0 && !t.curve.empty();
+        db_.update_trial(cfg_.study_id, t, point ? &t.curve.back() : nullptr);
         if (state == trial_state::paused) {
             nlohmann::json d = {{"reason", error}, {"checkpoint", o.checkpoint.has_value()}};
             event(t, "pause", d.dump());
@@ -274,6 +278,7 @@ void coordinator::end(std::int64_t number, const outcome& o) {
 void coordinator::interrupt(std::int64_t number) {
     std::lock_guard lock(mutex_);
     trial& t = at(number);
+    unwritten_.erase(number);  // (never set here: a last step is followed by end())
     std::optional<std::int64_t> saved;
     try {
         if (cfg_.capabilities.checkpoints) saved = db_.checkpoint_step(cfg_.study_id, number);

@@ -17,6 +17,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,10 @@ public:
     /// The next trial to run, or nullopt when the study is over (or stopping). Blocks while the
     /// strategy says wait.
     std::optional<assignment> next();
-    /// After each step; the strategy's decision.
-    decision report(std::int64_t number, std::int64_t step, const metrics& m);
+    /// After each step; the strategy's decision. `last`: the run ends after this step whatever
+    /// the decision (end() follows at once), so the point is written with the trial's end, in
+    /// one transaction instead of two.
+    decision report(std::int64_t number, std::int64_t step, const metrics& m, bool last = false);
     /// When a run stops.
     void end(std::int64_t number, const outcome& o);
     /// A running trial cut short by a stop request: back to paused at its checkpoint when it has
@@ -146,6 +149,7 @@ private:
     std::vector<const trial*> prior_;     // into cfg_.prior
     std::int64_t counts_[6] = {};         // by trial_state
     std::deque<std::int64_t> requeued_;   // queued trials to hand out before new ones
+    std::set<std::int64_t> unwritten_;    // trials whose last curve point end() writes
     study_progress progress_;
     std::function<void(const study_progress&)> observer_;
     std::string last_error_;

@@ -124,12 +124,13 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
             }
             ++step;
             ++steps_run;
+            bool last = r->done() || (limit > 0 && step >= limit);
             if (ctx.trial_timeout > 0 && clock::now() >= deadline) {
-                coord.report(a.number, step, values);
+                coord.report(a.number, step, values, true);
                 coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
                 return;
             }
-            decision d = coord.report(a.number, step, values);
+            decision d = coord.report(a.number, step, values, last);
             switch (d.what) {
                 case decision::kind::go_on:
                     break;
@@ -143,7 +144,7 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
                     pause(d.reason);
                     return;
             }
-            if (r->done() || (limit > 0 && step >= limit)) {
+            if (last) {
                 coord.end(a.number, {trial_state::complete, {}});
                 return;
             }

@@ -558,7 +558,7 @@ void store::insert_trial(std::int64_t study, const trial& t) {
     tx.commit();
 }
 
-void store::update_trial(std::int64_t study, const trial& t) {
+void store::update_trial(std::int64_t study, const trial& t, const curve_point* point) {
     auto& m = *impl_;
     sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
     auto& q = m.update_trial;
@@ -577,6 +577,7 @@ void store::update_trial(std::int64_t study, const trial& t) {
                           std::to_string(study));
     m.delete_metrics.bind(1, study).bind(2, t.number).run();
     m.write_metrics(study, t);
+    if (point) m.write_point(study, t.number, *point);
     tx.commit();
 }
 

@@ -89,8 +89,8 @@ public:
     /// Writes a new trial (any state) with its params.
     void insert_trial(std::int64_t study, const trial& t);
     /// Writes state, steps, value, metrics, error, timings of an existing trial (not params
-    /// or curve).
-    void update_trial(std::int64_t study, const trial& t);
+    /// or curve), and `point` of its curve when given, in one transaction.
+    void update_trial(std::int64_t study, const trial& t, const curve_point* point = nullptr);
     /// Appends one learning-curve point: one row per metric at this step.
     void add_point(std::int64_t study, std::int64_t trial, const curve_point& p);
     /// Deletes a trial's curve (a trial re-run from scratch).
