@@ -21,11 +21,7 @@ source "$here/stats.sh"
 
 write_experiment() {  # FILE FUNCTION: the space is the function's box
   local space
-  case $2 in
-    branin) space='x = { float = [-5.0, 10.0] }
-y = { float = [0.0, 15.0] }' ;;
-    hartmann6) space=$(for i in 1 2 3 4 5 6; do echo "x$i = { float = [0.0, 1.0] }"; done) ;;
-  esac
+  space=$(function_space "$2")
   cat > "$1" <<TOML
 [experiment]
 name = "quality"
