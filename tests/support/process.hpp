@@ -19,6 +19,24 @@
 
 namespace caviar::test {
 
+/// In a forked child: sets `env` and runs argv[0] (a path; no shell). Exits 127 if it cannot.
+[[noreturn]] inline void exec_child(const std::vector<std::string>& argv,
+                                    const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+}
+
+/// Waits for a child; its exit code, or 128 + N when signal N killed it.
+inline int reap(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 struct process_result {
     int exit_code = -1;  // 128 + N when killed by signal N
     std::string out, err;
@@ -41,12 +59,7 @@ public:
             ::dup2(in, 0);
             ::dup2(out, 1);
             ::dup2(err, 2);
-            for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-            std::vector<char*> args;
-            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-            args.push_back(nullptr);
-            ::execv(args[0], args.data());
-            ::_exit(127);
+            exec_child(argv, env);
         }
     }
     ~process() {
@@ -61,11 +74,9 @@ public:
     void signal(int sig) { ::kill(pid_, sig); }
 
     process_result wait() {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        waited_ = true;
         process_result r;
-        r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.exit_code = reap(pid_);
+        waited_ = true;
         r.out = slurp(out_path_);
         r.err = slurp(err_path_);
         return r;

@@ -3,6 +3,8 @@
 // terminal would show for them.
 #pragma once
 
+#include "process.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -74,12 +76,7 @@ public:
                 ::dup2(out, 1);
                 ::close(out);
             }
-            for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-            std::vector<char*> args;
-            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-            args.push_back(nullptr);
-            ::execv(args[0], args.data());
-            ::_exit(127);
+            exec_child(argv, env);
         }
     }
     ~terminal_process() {
@@ -121,10 +118,8 @@ public:
     int wait() {
         read_until([](const std::string&) { return false; }, std::chrono::minutes(2));
         if (!closed_) ::kill(pid_, SIGKILL);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
         waited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return reap(pid_);
     }
 
     /// What the program wrote to the terminal (its "\n" arrive as "\r\n").
