@@ -373,7 +373,13 @@ BOOST_AUTO_TEST_CASE(keeps_one_checkpoint_per_trial_as_bytes) {
     BOOST_TEST(!s.checkpoint_step(id, 1));
     BOOST_TEST(s.checkpoint_usage(id).first == 1);
     BOOST_TEST(s.checkpoint_usage(id).second == 19);
-    s.delete_checkpoint(id, 0);
+    // Kept while the trial can resume; deleted with the update that finishes it.
+    auto t = sample_trial(0);
+    t.state = trial_state::paused;
+    s.update_trial(id, t);
+    BOOST_TEST(s.load_checkpoint(id, 0).has_value());
+    t.state = trial_state::pruned;
+    s.update_trial(id, t);
     BOOST_TEST(!s.load_checkpoint(id, 0));
     BOOST_TEST(s.checkpoint_usage(id).first == 0);
 }

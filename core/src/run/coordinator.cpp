@@ -254,8 +254,6 @@ void coordinator::end(std::int64_t number, const outcome& o) {
         } else if (state == trial_state::pruned) {
             event(t, "prune", nlohmann::json{{"reason", error}}.dump());
         }
-        if (is_finished(state) && cfg_.capabilities.checkpoints)
-            db_.delete_checkpoint(cfg_.study_id, number);
     } catch (const std::exception& e) {
         fail_study(std::string("store: ") + e.what());
     }
@@ -507,15 +505,13 @@ void coordinator::prune(std::int64_t number, std::string reason) {
     if (number < 0 || number >= static_cast<std::int64_t>(trials_.size()) ||
         at(number).state != trial_state::paused)
         throw std::logic_error("prune(" + std::to_string(number) +
-                               "): only a paused trial can "
-                               "be pruned");
+                               "): only a paused trial can be pruned");
     trial& t = at(number);
     set_state(t, trial_state::pruned);
     t.error = std::move(reason);
     t.finished_at = now();
     db_.update_trial(cfg_.study_id, t);
     event(t, "prune", nlohmann::json{{"reason", t.error}}.dump());
-    if (cfg_.capabilities.checkpoints) db_.delete_checkpoint(cfg_.study_id, number);
     finished_.push_back(&t);
     note_finished(t);
     notify();

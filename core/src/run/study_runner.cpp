@@ -112,10 +112,11 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
-    for (const auto& t : trials)
-        if (is_finished(t.state)) ++result.finished_before;
     std::int64_t paused = 0;
-    for (const auto& t : trials) paused += t.state == trial_state::paused;
+    for (const auto& t : trials) {
+        result.finished_before += is_finished(t.state);
+        paused += t.state == trial_state::paused;
+    }
 
     coordinator_config cfg{.study_id = result.study.id,
                            .seed = e.seed,

@@ -17,8 +17,9 @@
 //   attributes(study_id, trial, name, value)    what the strategy recorded with a trial (TEXT),
 //       e.g. coarse-to-fine's round and box, Hyperband's bracket.
 //   checkpoints(study_id, trial, step, data)    a paused (or interrupted) trial's saved run: the
-//       BLOB run::save wrote after `step` steps; one row per trial, its latest. Deleted when the
-//       trial completes, is pruned or fails, so the file holds only what can still resume.
+//       BLOB run::save wrote after `step` steps; one row per trial, its latest. Deleted (by
+//       update_trial) when the trial completes, is pruned or fails, so the file holds only what
+//       can still resume.
 //   events(study_id, trial, seq, step, kind, detail, at) pause/resume/restart/exploit/update/
 //       prune/rollback history; detail is a JSON object (an exploit's donor, old and new params).
 // Seeds are uint64 stored bit-for-bit as INTEGER (seeds >= 2^63 show as negative in the shell).
@@ -578,6 +579,8 @@ void store::update_trial(std::int64_t study, const trial& t, const curve_point* 
     m.delete_metrics.bind(1, study).bind(2, t.number).run();
     m.write_metrics(study, t);
     if (point) m.write_point(study, t.number, *point);
+    // A finished trial never resumes: its checkpoint goes in the same transaction.
+    if (is_finished(t.state)) m.delete_checkpoint.bind(1, study).bind(2, t.number).run();
     tx.commit();
 }
 
@@ -632,13 +635,6 @@ std::optional<std::int64_t> store::checkpoint_step(std::int64_t study, std::int6
     sqlite::reset_guard guard(q);
     if (!q.bind(1, study).bind(2, trial).step()) return std::nullopt;
     return q.column_int(0);
-}
-
-void store::delete_checkpoint(std::int64_t study, std::int64_t trial) {
-    auto& m = *impl_;
-    sqlite::transaction tx(m.begin_write, m.commit, m.rollback);
-    m.delete_checkpoint.bind(1, study).bind(2, trial).run();
-    tx.commit();
 }
 
 std::pair<std::int64_t, std::int64_t> store::checkpoint_usage(std::int64_t study) {

@@ -89,7 +89,8 @@ public:
     /// Writes a new trial (any state) with its params.
     void insert_trial(std::int64_t study, const trial& t);
     /// Writes state, steps, value, metrics, error, timings of an existing trial (not params
-    /// or curve), and `point` of its curve when given, in one transaction.
+    /// or curve), and `point` of its curve when given, in one transaction. A finished trial's
+    /// checkpoint is deleted with it.
     void update_trial(std::int64_t study, const trial& t, const curve_point* point = nullptr);
     /// Appends one learning-curve point: one row per metric at this step.
     void add_point(std::int64_t study, std::int64_t trial, const curve_point& p);
@@ -105,7 +106,6 @@ public:
     std::optional<checkpoint_record> load_checkpoint(std::int64_t study, std::int64_t trial);
     /// The step of a trial's checkpoint without reading its bytes.
     std::optional<std::int64_t> checkpoint_step(std::int64_t study, std::int64_t trial);
-    void delete_checkpoint(std::int64_t study, std::int64_t trial);
     /// Checkpoints kept for the study: how many and their total bytes.
     std::pair<std::int64_t, std::int64_t> checkpoint_usage(std::int64_t study);
 
