@@ -21,10 +21,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double unit_draw(caviar::rng& r) {
-    return static_cast<double>(r() >> 11) * 0x1.0p-53;
-}
-
 caviar::space bench_space() {
     using caviar::dimension;
     using caviar::scale;
@@ -82,7 +78,7 @@ void bench(const std::string& name) {
         };
         std::vector<double> u(s.size());
         for (int i = 0; i < history; ++i) {
-            for (double& x : u) x = unit_draw(r);
+            for (double& x : u) x = caviar::unit_draw(r);
             add(s.from_unit(u));
         }
         auto propose = [&](double* ms) {

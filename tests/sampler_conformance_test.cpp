@@ -169,7 +169,7 @@ caviar::trial make_trial(std::int64_t number, caviar::trial_state state, caviar:
 // Uniform params of sp from a seed (history and pending trials).
 caviar::params draw(const caviar::space& sp, caviar::rng& r) {
     std::vector<double> u(sp.size());
-    for (double& x : u) x = static_cast<double>(r() >> 11) * 0x1.0p-53;
+    for (double& x : u) x = caviar::unit_draw(r);
     return sp.from_unit(u);
 }
 

@@ -437,3 +437,21 @@ BOOST_AUTO_TEST_CASE(counts_trials_of_earlier_runs_against_the_budget) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(unit_draws)
+
+// Every sampler's params for a seed rest on this mapping, so it must not drift.
+BOOST_AUTO_TEST_CASE(keep_the_top_53_bits_and_stay_below_one) {
+    static_assert(caviar::unit_from_bits(0) == 0.0);
+    BOOST_TEST(caviar::unit_from_bits(0x7ff) == 0.0);  // the low 11 bits are dropped
+    BOOST_TEST(caviar::unit_from_bits(std::uint64_t{1} << 63) == 0.5);
+    BOOST_TEST(caviar::unit_from_bits(std::uint64_t{1} << 11) == 0x1.0p-53);
+    BOOST_TEST(caviar::unit_from_bits(~std::uint64_t{0}) == 1 - 0x1.0p-53);
+}
+
+BOOST_AUTO_TEST_CASE(take_one_engine_output_per_draw) {
+    caviar::rng a(3), b(3);
+    for (int i = 0; i < 100; ++i) BOOST_TEST(caviar::unit_draw(a) == caviar::unit_from_bits(b()));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

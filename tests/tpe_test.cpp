@@ -427,11 +427,10 @@ BOOST_AUTO_TEST_CASE(proposal_stays_cheap_with_10000_trials) {
          dimension::categorical("e", {std::string("x"), std::string("y"), std::string("z")})});
     study st{.space = sp};
     caviar::rng r(5);
-    auto unit = [&r] { return static_cast<double>(r() >> 11) * 0x1.0p-53; };
     for (int i = 0; i < 10000; ++i) {
         std::vector<double> u(sp.size());
-        for (double& x : u) x = unit();
-        st.add(sp.from_unit(u), unit());
+        for (double& x : u) x = caviar::unit_draw(r);
+        st.add(sp.from_unit(u), caviar::unit_draw(r));
     }
     auto s = make_tpe();
     using clock = std::chrono::steady_clock;
@@ -440,7 +439,7 @@ BOOST_AUTO_TEST_CASE(proposal_stays_cheap_with_10000_trials) {
     double first = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
     std::vector<double> times;
     for (int i = 0; i < 9; ++i) {
-        st.add(st.propose(*s), unit());
+        st.add(st.propose(*s), caviar::unit_draw(r));
         auto t1 = clock::now();
         caviar::params p = st.propose(*s);
         times.push_back(std::chrono::duration<double, std::milli>(clock::now() - t1).count());

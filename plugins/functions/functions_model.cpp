@@ -46,8 +46,7 @@ private:
     double gaussian() const {
         if (noise_ == 0) return 0;
         rng r(seed_);
-        auto unit = [&r] { return static_cast<double>(r() >> 11) * 0x1.0p-53; };
-        double u1 = 1 - unit(), u2 = unit();  // u1 in (0, 1]: log(u1) is finite
+        double u1 = 1 - unit_draw(r), u2 = unit_draw(r);  // u1 in (0, 1]: log(u1) is finite
         return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
     }
 

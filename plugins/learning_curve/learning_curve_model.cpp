@@ -144,8 +144,7 @@ private:
 
     // Box-Muller from 53-bit uniforms: the same noise for a seed on any standard library.
     double gaussian() {
-        auto unit = [this] { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; };
-        double u1 = 1 - unit(), u2 = unit();
+        double u1 = 1 - unit_draw(rng_), u2 = unit_draw(rng_);
         return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
     }
 

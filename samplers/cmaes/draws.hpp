@@ -10,11 +10,6 @@
 
 namespace caviar::cmaes {
 
-/// 53 random bits -> [0, 1).
-inline double unit_draw(rng& r) {
-    return static_cast<double>(r() >> 11) * 0x1.0p-53;
-}
-
 /// A standard normal draw (Box-Muller, one of the pair).
 inline double normal_draw(rng& r) {
     double u1 = 1.0 - unit_draw(r);  // (0, 1], so the log is finite

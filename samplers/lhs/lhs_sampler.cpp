@@ -22,11 +22,6 @@
 namespace caviar {
 namespace {
 
-// 53 random bits -> [0, 1), spelled out so a seed gives the same params on any library.
-double unit_draw(rng& r) {
-    return static_cast<double>(r() >> 11) * 0x1.0p-53;
-}
-
 class lhs_sampler : public sampler {
 public:
     static plugin_info info() {

@@ -8,12 +8,6 @@
 namespace caviar {
 namespace {
 
-// 53 random bits -> [0, 1). Spelled out rather than std::uniform_real_distribution, whose
-// output is not specified by the standard, so a seed gives the same params on any library.
-double unit_draw(rng& r) {
-    return static_cast<double>(r() >> 11) * 0x1.0p-53;
-}
-
 class random_sampler : public sampler {
 public:
     static plugin_info info() {

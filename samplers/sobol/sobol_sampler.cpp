@@ -119,7 +119,7 @@ public:
             for (int k = 0; index >> k; ++k)
                 if ((index >> k) & 1u) x ^= directions_[d][static_cast<std::size_t>(k)];
             std::uint64_t y = scrambles_[d].apply(std::uint64_t{x} << 32);
-            u[d] = static_cast<double>(y >> 11) * 0x1.0p-53;
+            u[d] = unit_from_bits(y);
         }
         return req.space.from_unit(u);
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <random>
 
 namespace caviar {
@@ -21,5 +22,21 @@ constexpr std::uint64_t derive_seed(std::uint64_t study_seed, std::uint64_t numb
 
 /// The random engine plugins are given (or build from a seed).
 using rng = std::mt19937_64;
+
+/// A double in [0, 1) from the top 53 bits of `bits`, the most a double holds exactly: 0 maps
+/// to 0, and all ones to 1 - 2^-53.
+constexpr double unit_from_bits(std::uint64_t bits) {
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+/// A uniform double in [0, 1) from the top 53 bits of one draw of `r`. Spelled out rather than
+/// std::uniform_real_distribution, whose output the standard leaves unspecified, so a seed gives
+/// the same numbers with any standard library.
+template <class Engine>
+double unit_draw(Engine& r) {
+    static_assert(Engine::min() == 0 && Engine::max() == std::numeric_limits<std::uint64_t>::max(),
+                  "unit_draw needs an engine that draws all 64 bits, such as caviar::rng");
+    return unit_from_bits(r());
+}
 
 }  // namespace caviar

@@ -54,7 +54,7 @@ public:
         std::vector<double> u(req.space.size(), 0.5);
         if (!(center_first_ && req.number == 0)) {
             caviar::rng r(req.seed);
-            for (double& x : u) x = static_cast<double>(r() >> 11) * 0x1.0p-53;  // [0, 1)
+            for (double& x : u) x = caviar::unit_draw(r);  // [0, 1), the same on any std library
         }
         return req.space.from_unit(u);
     }
