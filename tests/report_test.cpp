@@ -1,4 +1,4 @@
-// Tables, JSON and CSV of trials, and the progress line.
+// Tables, JSON and CSV of trials, the progress line, and the names of states and directions.
 #define BOOST_TEST_MODULE report
 #include <boost/test/unit_test.hpp>
 
@@ -6,6 +6,8 @@
 #include "run/progress.hpp"
 
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 using namespace caviar;
 
@@ -121,4 +123,22 @@ BOOST_AUTO_TEST_CASE(durations_read_as_clock_times) {
     BOOST_TEST(format_duration(0) == "0:00");
     BOOST_TEST(format_duration(65) == "1:05");
     BOOST_TEST(format_duration(3723) == "1:02:03");
+}
+
+BOOST_AUTO_TEST_CASE(states_and_directions_read_back_from_their_names) {
+    for (auto st : {trial_state::queued, trial_state::running, trial_state::paused,
+                    trial_state::complete, trial_state::pruned, trial_state::failed})
+        BOOST_TEST((trial_state_from_string(to_string(st)) == st));
+    BOOST_TEST(std::string(to_string(trial_state::complete)) == "complete");
+    BOOST_CHECK_THROW(trial_state_from_string("done"), std::invalid_argument);
+
+    BOOST_TEST(std::string(to_string(direction::minimize)) == "minimize");
+    BOOST_TEST(std::string(to_string(direction::maximize)) == "maximize");
+    BOOST_TEST((direction_from_string("minimize") == direction::minimize));
+    BOOST_TEST((direction_from_string("maximize") == direction::maximize));
+    BOOST_CHECK_EXCEPTION(direction_from_string("Maximize"), std::invalid_argument,
+                          [](const std::invalid_argument& e) {
+                              return std::string(e.what()) ==
+                                     "unknown direction \"Maximize\" (minimize or maximize)";
+                          });
 }

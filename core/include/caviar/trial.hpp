@@ -29,6 +29,11 @@ CAVIAR_API bool is_finished(trial_state s);
 
 enum class direction { minimize, maximize };
 
+/// "minimize" or "maximize", as written in experiment files.
+CAVIAR_API const char* to_string(direction d);
+/// Parses "minimize" or "maximize"; throws std::invalid_argument on anything else.
+CAVIAR_API direction direction_from_string(std::string_view s);
+
 /// What the study optimises: one metric and its direction.
 struct objective {
     std::string metric;

@@ -5,10 +5,53 @@
 #include <caviar/strategy.hpp>
 #include <caviar/trial.hpp>
 
+#include <array>
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 namespace caviar {
+
+namespace {
+
+// A value of an enum with the name it is written as (in the store, reports and configs).
+template <class E>
+struct named {
+    E value;
+    const char* name;
+};
+
+// One table per enum, read by both to_string and *_from_string, so printing and parsing agree.
+constexpr std::array<named<trial_state>, 6> trial_state_names = {{
+    {trial_state::queued, "queued"},
+    {trial_state::running, "running"},
+    {trial_state::paused, "paused"},
+    {trial_state::complete, "complete"},
+    {trial_state::pruned, "pruned"},
+    {trial_state::failed, "failed"},
+}};
+
+constexpr std::array<named<direction>, 2> direction_names = {{
+    {direction::minimize, "minimize"},
+    {direction::maximize, "maximize"},
+}};
+
+template <class E, std::size_t N>
+const char* name_of(const std::array<named<E>, N>& table, E v) {
+    for (const auto& [value, name] : table)
+        if (value == v) return name;
+    return "?";  // a value cast from an out-of-range integer
+}
+
+template <class E, std::size_t N>
+std::optional<E> value_of(const std::array<named<E>, N>& table, std::string_view s) {
+    for (const auto& [value, name] : table)
+        if (s == name) return value;
+    return std::nullopt;
+}
+
+}  // namespace
 
 const char* to_string(plugin_kind k) {
     switch (k) {
@@ -31,32 +74,26 @@ plugin_kind plugin_kind_from_string(std::string_view s) {
 }
 
 const char* to_string(trial_state s) {
-    switch (s) {
-        case trial_state::queued:
-            return "queued";
-        case trial_state::running:
-            return "running";
-        case trial_state::paused:
-            return "paused";
-        case trial_state::complete:
-            return "complete";
-        case trial_state::pruned:
-            return "pruned";
-        case trial_state::failed:
-            return "failed";
-    }
-    return "?";
+    return name_of(trial_state_names, s);
 }
 
 trial_state trial_state_from_string(std::string_view s) {
-    for (auto st : {trial_state::queued, trial_state::running, trial_state::paused,
-                    trial_state::complete, trial_state::pruned, trial_state::failed})
-        if (s == to_string(st)) return st;
+    if (auto st = value_of(trial_state_names, s)) return *st;
     throw std::invalid_argument("unknown trial state \"" + std::string(s) + "\"");
 }
 
 bool is_finished(trial_state s) {
     return s == trial_state::complete || s == trial_state::pruned || s == trial_state::failed;
+}
+
+const char* to_string(direction d) {
+    return name_of(direction_names, d);
+}
+
+direction direction_from_string(std::string_view s) {
+    if (auto d = value_of(direction_names, s)) return *d;
+    throw std::invalid_argument("unknown direction \"" + std::string(s) +
+                                "\" (minimize or maximize)");
 }
 
 sampler::~sampler() = default;

@@ -37,8 +37,7 @@ int best_command(const args& a) {
     }
     std::printf("study \"%s\": best of %zu trials is #%lld with %s = %s (%s)\n", s.name.c_str(),
                 trials.size(), static_cast<long long>(b.number), s.objective.metric.c_str(),
-                to_string(value{*b.value}).c_str(),
-                s.objective.direction == direction::maximize ? "maximize" : "minimize");
+                to_string(value{*b.value}).c_str(), to_string(s.objective.direction));
     std::printf("params:\n");
     for (const auto& n : param_names(s.space))
         if (auto it = b.params.find(n); it != b.params.end())

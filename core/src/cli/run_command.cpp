@@ -49,7 +49,7 @@ void print_summary(const run_result& r, const experiment& e) {
     std::vector<std::string> names;
     for (const auto& d : e.space) names.push_back(d.name());
     std::printf("\nbest trials (%s, %s):\n%s", e.objective.metric.c_str(),
-                e.objective.direction == direction::maximize ? "maximize" : "minimize",
+                to_string(e.objective.direction),
                 ranking_table(r.trials, e.objective, names, 10).c_str());
     const trial& b = *best.front();
     std::printf("\nbest params (trial #%lld, %s = %s):\n", static_cast<long long>(b.number),
@@ -145,7 +145,7 @@ int validate_command(const args& a) {
         static_cast<long long>(e.trials), worker_count(e.threads),
         setup->sampler_plugin.info.name.c_str(), setup->strategy_plugin.info.name.c_str(),
         setup->model_plugin.info.name.c_str(), e.objective.metric.c_str(),
-        e.objective.direction == direction::maximize ? "maximize" : "minimize", e.store.c_str());
+        to_string(e.objective.direction), e.store.c_str());
     return ok;
 }
 

@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace caviar {
 
@@ -150,14 +151,17 @@ private:
         auto dir = find(t, "direction", n.where, r_);
         if (!dir.node) return;
         const auto* s = dir.node->as_string();
-        if (s && s->get() == "minimize")
-            o.direction = direction::minimize;
-        else if (s && s->get() == "maximize")
-            o.direction = direction::maximize;
-        else
-            error(*dir.node, dir.where,
-                  "objective direction must be " + quoted_list(directions) + ", got " +
-                      describe(*dir.node) + (s ? did_you_mean(s->get(), directions) : ""));
+        try {
+            if (s) {
+                o.direction = direction_from_string(s->get());
+                return;
+            }
+        } catch (const std::invalid_argument&) {
+            // A string but not a direction: reported below, at the value, with a suggestion.
+        }
+        error(*dir.node, dir.where,
+              "objective direction must be " + quoted_list(directions) + ", got " +
+                  describe(*dir.node) + (s ? did_you_mean(s->get(), directions) : ""));
     }
 
     const toml::table* t_;

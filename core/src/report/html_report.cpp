@@ -106,9 +106,8 @@ std::string brief(const chart_input& in, const std::string& store_file) {
         return "<dt>" + xml_escape(k) + "</dt><dd>" + v + "</dd>\n";
     };
     std::string out = "<dl class=\"brief\">\n";
-    out += row("objective",
-               "<b>" + xml_escape(s.objective.metric) + "</b> (" +
-                   (s.objective.direction == direction::maximize ? "maximize" : "minimize") + ")");
+    out += row("objective", "<b>" + xml_escape(s.objective.metric) + "</b> (" +
+                                to_string(s.objective.direction) + ")");
     auto best = ranked(in.trials, s.objective);
     if (!best.empty())
         out += row("best", short_number(*best.front()->value) + " (trial " +

@@ -40,9 +40,7 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
         std::snprintf(buf, sizeof buf, "  %-10s ", key);
         out += buf + v + "\n";
     };
-    line("objective", s.objective.metric + " (" +
-                          (s.objective.direction == direction::maximize ? "maximize" : "minimize") +
-                          ")");
+    line("objective", s.objective.metric + " (" + to_string(s.objective.direction) + ")");
     line("plugins", "sampler " + s.sampler + ", strategy " + s.strategy + ", model " + s.model);
     line("budget", std::to_string(s.budget) + " trials, seed " + std::to_string(s.seed));
     bool first = true;
