@@ -171,8 +171,10 @@ BOOST_AUTO_TEST_CASE(refuses_a_conditional_numeric_dimension) {
     try {
         functions_model("sphere")->prepare(sp);
         BOOST_FAIL("a conditional coordinate was accepted");
-    } catch (const std::invalid_argument& e) {
-        BOOST_TEST(std::string(e.what()).starts_with("[space.y] the functions model takes every "
+    } catch (const caviar::dimension_error& e) {
+        // Typed, so the host points at [space.y] in the file.
+        BOOST_TEST(e.dimension() == "y");
+        BOOST_TEST(std::string(e.what()).starts_with("the functions model takes every "
                                                      "int and float dimension as a coordinate"),
                    e.what());
     }

@@ -90,8 +90,8 @@ BOOST_AUTO_TEST_CASE(architecture_params_cannot_change_and_checkpoints_can_be_of
     o.set("checkpoints", false);
     auto m = make(o);
     BOOST_TEST(m->architecture() == std::vector<std::string>{"units"});
-    BOOST_TEST(!m->capabilities().checkpoints);
-    BOOST_TEST(m->capabilities().update);
+    BOOST_TEST(!m->capabilities().checkpoints());
+    BOOST_TEST(m->capabilities().update());
     auto r = m->start(at(0.1), 1);
     BOOST_CHECK_NO_THROW(r->update(at(0.2)));
     BOOST_CHECK_THROW(r->update(at(0.2, 0.5, 16)), std::invalid_argument);

@@ -146,8 +146,8 @@ BOOST_AUTO_TEST_CASE(describes_itself) {
     BOOST_TEST(
         m.metric_names() == (std::vector<std::string>{"val_accuracy", "val_loss", "train_loss"}),
         boost::test_tools::per_element());
-    BOOST_TEST(m.capabilities().checkpoints);
-    BOOST_TEST(m.capabilities().update);
+    BOOST_TEST(m.capabilities().checkpoints());
+    BOOST_TEST(m.capabilities().update());
     BOOST_TEST(m.architecture() ==
                    (std::vector<std::string>{"layers", "units", "activation", "optimizer"}),
                boost::test_tools::per_element());

@@ -331,10 +331,7 @@ BOOST_AUTO_TEST_CASE(a_new_strategy_continues_members_paused_at_different_steps)
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_model_without_checkpoints) {
-    sim_study study({.space = lr_space(),
-                     .budget = 4,
-                     .max_steps = 10,
-                     .capabilities = {.checkpoints = false, .update = false}});
+    sim_study study({.space = lr_space(), .budget = 4, .max_steps = 10, .capabilities = {}});
     auto strat = make_pbt();
     BOOST_CHECK_EXCEPTION(strat->next(study), std::invalid_argument,
                           [](const std::invalid_argument& e) {

@@ -59,7 +59,9 @@ sim_study::config sim_config(std::int64_t budget, std::int64_t max_steps, bool c
     c.space = space({dimension::real("x", 0.0, 1.0)});
     c.budget = budget;
     c.max_steps = max_steps;
-    c.capabilities.checkpoints = checkpoints;
+    c.capabilities = checkpoints ? caviar::model_capabilities{caviar::capability::checkpoints,
+                                                              caviar::capability::update}
+                                 : caviar::model_capabilities{caviar::capability::update};
     return c;
 }
 

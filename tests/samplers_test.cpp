@@ -361,6 +361,7 @@ public:
     caviar::model_capabilities capabilities() const override { return {}; }
     std::span<const std::string> architecture() const override { return {}; }
     void prune(std::int64_t, std::string) override {}
+    bool held(std::int64_t) const override { return false; }
 
     // What the host does with a start job.
     caviar::trial& add(const caviar::params& p, caviar::trial_state s) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -116,8 +117,8 @@ BOOST_AUTO_TEST_CASE(creates_file_and_parent_folders) {
 BOOST_AUTO_TEST_CASE(uses_wal_mode_and_a_schema_version) {
     { store s(file); }
     BOOST_TEST(query(file, "PRAGMA journal_mode") == "wal");
-    BOOST_TEST(query(file, "PRAGMA user_version") == "2");
-    for (auto table : {"studies", "trials", "params", "metrics", "curves"})
+    BOOST_TEST(query(file, "PRAGMA user_version") == "3");
+    for (auto table : {"studies", "trials", "params", "metrics", "curves", "commands"})
         BOOST_TEST(query(file, std::string("SELECT count(*) FROM ") + table) == "0");
 }
 
@@ -300,7 +301,7 @@ BOOST_AUTO_TEST_CASE(rejects_writes_to_unknown_or_duplicate_trials) {
     BOOST_TEST(s.load_trials(id)[0].curve.empty());
 }
 
-BOOST_AUTO_TEST_CASE(clears_one_trials_curve) {
+BOOST_AUTO_TEST_CASE(truncates_one_trials_curve) {
     store s(file);
     auto id = s.create_study(sample_study("alpha")).id;
     s.insert_trial(id, sample_trial(0));
@@ -308,51 +309,110 @@ BOOST_AUTO_TEST_CASE(clears_one_trials_curve) {
     for (std::int64_t n : {0, 1})
         for (std::int64_t step = 1; step <= 3; ++step)
             s.add_point(id, n, {step, {{"loss", 1.0 / double(step)}}});
-    s.clear_curve(id, 0);
+    s.truncate_curve(id, 1, 2);
+    s.truncate_curve(id, 0, 0);
     auto trials = s.load_trials(id);
     BOOST_TEST(trials[0].curve.empty());
-    BOOST_TEST(trials[1].curve.size() == 3u);
+    BOOST_TEST(trials[1].curve.size() == 2u);
+    BOOST_TEST(trials[1].curve.back().step == 2);
 }
 
-BOOST_AUTO_TEST_CASE(requeues_running_and_queued_trials_only) {
+BOOST_AUTO_TEST_CASE(a_unit_keeps_all_its_writes_or_none) {
     store s(file);
     auto id = s.create_study(sample_study("alpha")).id;
-    const trial_state states[] = {trial_state::running,  trial_state::queued, trial_state::paused,
-                                  trial_state::complete, trial_state::pruned, trial_state::failed};
-    std::int64_t n = 0;
-    for (auto st : states) {
-        auto t = sample_trial(n);
-        t.state = st;
-        t.error = "something";
-        s.insert_trial(id, t);
-        s.add_point(id, n, {1, {{"val_accuracy", 0.5}}});
-        ++n;
+    {
+        store::unit u(s);
+        s.insert_trial(id, sample_trial(0));
+        s.add_point(id, 0, {1, {{"loss", 1.0}}});
+        // Reads inside the unit see its writes.
+        BOOST_TEST(s.load_trials(id).size() == 1u);
+    }  // not committed: rolled back
+    BOOST_TEST(s.load_trials(id).empty());
+    {
+        store::unit u(s);
+        s.insert_trial(id, sample_trial(0));
+        {
+            store::unit inner(s);  // nested: joins the outer one
+            s.add_point(id, 0, {1, {{"loss", 1.0}}});
+            inner.commit();
+        }
+        u.commit();
     }
-    BOOST_TEST(s.requeue_unfinished(id).requeued == 2);
-
     auto trials = s.load_trials(id);
-    for (std::int64_t i : {0, 1}) {
-        const auto& t = trials[static_cast<std::size_t>(i)];
-        BOOST_TEST((t.state == trial_state::queued));
-        BOOST_TEST(t.curve.empty());
-        BOOST_TEST(t.metrics.empty());
-        BOOST_TEST(!t.value);
-        BOOST_TEST(t.steps == 0);
-        BOOST_TEST(t.error == "");
-        BOOST_TEST(t.started_at == 0);
-        BOOST_TEST(t.finished_at == 0);
-        // Same number, params and seed, to run again.
-        BOOST_TEST(t.number == i);
-        BOOST_TEST(t.params.size() == 4u);
-        BOOST_TEST(t.seed == 0x8000000000000001ULL);
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0].curve.size() == 1u);
+    // A failed write inside a unit loses the unit, not the store.
+    try {
+        store::unit u(s);
+        s.insert_trial(id, sample_trial(1));
+        s.insert_trial(id, sample_trial(1));  // duplicate: throws
+        u.commit();
+    } catch (const store_error&) {
     }
-    for (std::size_t i = 2; i < trials.size(); ++i) {
-        BOOST_TEST((trials[i].state == states[i]));
-        BOOST_TEST(trials[i].curve.size() == 1u);
-        BOOST_TEST(trials[i].metrics.size() == 2u);
-        BOOST_TEST(trials[i].error == "something");
-    }
-    BOOST_TEST(s.requeue_unfinished(id).requeued == 2);  // queued ones count again, and stay queued
+    BOOST_TEST(s.load_trials(id).size() == 1u);
+    s.insert_trial(id, sample_trial(2));  // and the store takes writes again
+    BOOST_TEST(s.next_trial_number(id) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(an_in_memory_store_needs_no_file) {
+    store s(store::memory);
+    auto id = s.create_study(sample_study("alpha")).id;
+    s.insert_trial(id, sample_trial(0));
+    BOOST_TEST(s.load_trials(id).size() == 1u);
+    BOOST_TEST(!fs::exists(store::memory));
+    BOOST_TEST(contains(error_of([] { store r(store::memory, true); }), "in-memory"));
+}
+
+BOOST_AUTO_TEST_CASE(keeps_the_command_inbox_in_order) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    command_record pause;
+    pause.kind = command_kind::pause;
+    pause.trial = 3;
+    command_record set;
+    set.kind = command_kind::set;
+    set.trial = 3;
+    set.params = {
+        {"learning_rate", 0.01}, {"layers", std::int64_t{2}}, {"act", std::string("relu")}};
+    auto a = s.post_command(id, pause), b = s.post_command(id, set);
+    BOOST_TEST(b > a);
+    auto pending = s.commands_in_state(id, "pending");
+    BOOST_TEST_REQUIRE(pending.size() == 2u);
+    BOOST_TEST((pending[1].kind == command_kind::set));
+    BOOST_TEST((pending[1].params == set.params));  // the types survive: int, real, text
+    BOOST_TEST(pending[0].source == "manual");
+    s.set_command_state(a, "accepted", "pauses at its next step");
+    s.set_command_state(a, "applied", "paused at step 4");
+    auto done = s.find_command(a);
+    BOOST_TEST_REQUIRE(done.has_value());
+    BOOST_TEST(done->state == "applied");
+    BOOST_TEST(done->result == "paused at step 4");
+    BOOST_TEST(done->applied_at > 0);
+    BOOST_TEST(s.commands_in_state(id, "pending").size() == 1u);
+    BOOST_TEST(s.load_commands(id).size() == 2u);
+    s.set_command_state(b, "applied", "queued", 7);
+    BOOST_TEST(s.find_command(b)->trial == 7);
+    BOOST_TEST(to_string(command_kind_from_string("budget")) == std::string("budget"));
+    BOOST_CHECK_THROW((void)command_kind_from_string("bogus"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(remembers_what_the_model_is) {
+    store s(file);
+    auto st = sample_study("alpha");
+    st.architecture = {"layers", "units"};
+    st.capabilities = {capability::checkpoints};
+    st.max_steps = 30;
+    auto id = s.create_study(st).id;
+    auto back = s.find_study("alpha");
+    BOOST_TEST((back->architecture == std::vector<std::string>{"layers", "units"}));
+    BOOST_TEST(back->capabilities.checkpoints());
+    BOOST_TEST(!back->capabilities.update());
+    BOOST_TEST(back->max_steps == 30);
+    st.capabilities = {capability::checkpoints, capability::update};
+    st.architecture = {};
+    s.set_model_facts(id, st);
+    BOOST_TEST(s.find_study("alpha")->capabilities.update());
+    BOOST_TEST(s.find_study("alpha")->architecture.empty());
 }
 
 BOOST_AUTO_TEST_CASE(keeps_one_checkpoint_per_trial_as_bytes) {
@@ -384,40 +444,6 @@ BOOST_AUTO_TEST_CASE(keeps_one_checkpoint_per_trial_as_bytes) {
     BOOST_TEST(s.checkpoint_usage(id).first == 0);
 }
 
-BOOST_AUTO_TEST_CASE(rolls_interrupted_trials_with_a_checkpoint_back_to_paused) {
-    store s(file);
-    auto id = s.create_study(sample_study("alpha")).id;
-    for (std::int64_t n : {0, 1}) {
-        auto t = sample_trial(n);
-        t.state = trial_state::running;
-        t.steps = 5;
-        s.insert_trial(id, t);
-        for (std::int64_t step = 1; step <= 5; ++step)
-            s.add_point(id, n, {step, {{"val_accuracy", 0.1 * double(step)}, {"loss", 1.0}}});
-    }
-    s.save_checkpoint(id, 1, {3, "state at 3"});
-    auto r = s.requeue_unfinished(id);
-    BOOST_TEST(r.requeued == 1);
-    BOOST_TEST(r.rolled_back == 1);
-    auto trials = s.load_trials(id);
-    BOOST_TEST((trials[0].state == trial_state::queued));
-    BOOST_TEST(trials[0].curve.empty());
-    const trial& t = trials[1];
-    BOOST_TEST((t.state == trial_state::paused));
-    BOOST_TEST(t.steps == 3);
-    BOOST_TEST(t.curve.size() == 3u);
-    BOOST_TEST(t.curve.back().step == 3);
-    BOOST_TEST(t.metrics.at("val_accuracy") == 0.3, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(*t.value == 0.3, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(s.load_checkpoint(id, 1)->bytes == "state at 3");
-    auto events = s.load_events(id);
-    BOOST_TEST_REQUIRE(events.size() == 1u);
-    BOOST_TEST(events[0].trial == 1);
-    BOOST_TEST(events[0].kind == "rollback");
-    BOOST_TEST(events[0].step == 3);
-    BOOST_TEST(s.requeue_unfinished(id).rolled_back == 0);  // paused stays paused
-}
-
 BOOST_AUTO_TEST_CASE(keeps_attributes_events_and_new_params) {
     store s(file);
     auto id = s.create_study(sample_study("alpha")).id;
@@ -442,27 +468,56 @@ BOOST_AUTO_TEST_CASE(keeps_attributes_events_and_new_params) {
     BOOST_TEST(s.load_trials(id)[0].curve.size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(upgrades_a_version_1_store_in_place) {
-    {
+// A store as an older caviar wrote it: the version 2 schema (tests/fixtures/store), with one
+// study and one trial; version 1 lacked the attributes, checkpoints and events tables.
+void write_old_store(const fs::path& file, int version) {
+    std::ifstream in(std::string(CAVIAR_SOURCE_DIR) + "/tests/fixtures/store/schema_v2.sql");
+    std::string ddl((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST_REQUIRE(!ddl.empty());
+    fs::create_directories(file.parent_path());
+    sqlite3* db = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
+    std::string sql =
+        ddl +
+        "INSERT INTO studies VALUES (1, 'alpha', 5, 10, 'val_accuracy', 'maximize', "
+        "'00000000000000ff', 'x float [0, 1] linear\n', '', 'random', 'batch', 'mlp', 1.0);"
+        "INSERT INTO trials (study_id, number, state, seed) VALUES (1, 0, 'complete', 3);";
+    if (version == 1)
+        sql +=
+            "DROP TABLE attributes; DROP TABLE checkpoints; DROP TABLE events; "
+            "PRAGMA user_version = 1;";
+    else
+        sql += "INSERT INTO events (study_id, trial, step, kind, at) VALUES (1, 0, 2, 'pause', 1);";
+    char* error = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK,
+                       (error ? error : ""));
+    sqlite3_close(db);
+}
+
+BOOST_AUTO_TEST_CASE(upgrades_older_stores_in_place) {
+    for (int version : {1, 2}) {
+        fs::remove_all(file.parent_path());
+        write_old_store(file, version);
+        // A reporting command refuses it (it would read columns that are not there yet).
+        BOOST_TEST(contains(error_of([&] { store r(file, true); }), "older caviar"));
         store s(file);
-        auto id = s.create_study(sample_study("alpha")).id;
-        s.insert_trial(id, sample_trial(0));
+        BOOST_TEST(query(file, "PRAGMA user_version") == "3");
+        auto st = s.find_study("alpha");
+        BOOST_TEST_REQUIRE(st.has_value());
+        BOOST_TEST(st->architecture.empty());
+        BOOST_TEST(st->max_steps == 0);
+        BOOST_TEST(s.load_trials(st->id).size() == 1u);
+        s.save_checkpoint(st->id, 0, {1, "x"});
+        BOOST_TEST(s.load_checkpoint(st->id, 0)->bytes == "x");
+        command_record c;
+        c.kind = command_kind::stop;
+        BOOST_TEST(s.post_command(st->id, c) > 0);
+        if (version == 2) {  // an old event was decided by the strategy
+            auto events = s.load_events(st->id);
+            BOOST_TEST_REQUIRE(events.size() == 1u);
+            BOOST_TEST(events[0].source == "strategy");
+        }
     }
-    {  // what version 1 had: no attributes, checkpoints or events
-        sqlite3* db = nullptr;
-        BOOST_TEST_REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
-        BOOST_TEST(sqlite3_exec(db,
-                                "DROP TABLE attributes; DROP TABLE checkpoints; DROP TABLE events; "
-                                "PRAGMA user_version = 1",
-                                nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(db);
-    }
-    store s(file);
-    auto id = s.find_study("alpha")->id;
-    BOOST_TEST(s.load_trials(id).size() == 1u);
-    s.save_checkpoint(id, 0, {1, "x"});
-    BOOST_TEST(s.load_checkpoint(id, 0)->bytes == "x");
-    BOOST_TEST(query(file, "PRAGMA user_version") == "2");
 }
 
 BOOST_AUTO_TEST_CASE(keeps_studies_apart) {

@@ -95,13 +95,13 @@ public:
             if (d.kind() == dimension_kind::categorical) continue;
             // Every numeric dimension is a coordinate, and a coordinate cannot be missing.
             if (d.when())
-                throw std::invalid_argument(
-                    "[space." + d.name() +
-                    "] the functions model takes every int and float "
+                throw dimension_error(
+                    d.name(),
+                    "the functions model takes every int and float "
                     "dimension as a coordinate of \"" +
-                    std::string(f_->name) +
-                    "\", so none can be conditional (when = ...); drop the condition or make "
-                    "the dimension a choice");
+                        std::string(f_->name) +
+                        "\", so none can be conditional (when = ...); drop the condition or make "
+                        "the dimension a choice");
             names.push_back(d.name());
         }
         std::size_t n = names.size();

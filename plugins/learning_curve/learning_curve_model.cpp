@@ -218,12 +218,12 @@ public:
     void prepare(const space& sp) override {
         for (const auto& name : s_.architecture)
             if (!sp.find(name))
-                throw std::invalid_argument("architecture names \"" + name +
-                                            "\", which is not a dimension of the space");
+                throw option_error("architecture", "architecture names \"" + name +
+                                                       "\", which is not a dimension of the space");
         if (const dimension* lr = sp.find("learning_rate");
             lr && (lr->kind() == dimension_kind::categorical || !(lr->low() > 0)))
-            throw std::invalid_argument(
-                "[space.learning_rate] must be a number range above 0 for learning_curve");
+            throw dimension_error("learning_rate",
+                                  "must be a number range above 0 for learning_curve");
         s_.space = sp;
     }
 
@@ -236,7 +236,9 @@ public:
         return {"val_loss", "val_accuracy", "train_loss"};
     }
     model_capabilities capabilities() const override {
-        return {.checkpoints = s_.checkpoints, .update = true};
+        model_capabilities c{capability::update};
+        if (s_.checkpoints) c.add(capability::checkpoints);
+        return c;
     }
     std::vector<std::string> architecture() const override { return s_.architecture; }
 

@@ -1,5 +1,7 @@
 #include "hyperparams.hpp"
 
+#include <caviar/errors.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -265,11 +267,18 @@ void update_hyperparams(hyperparams& h, const params& p) {
 }
 
 void check_space(const space& s) {
-    std::string all;
+    // Every problem at once; the host points at the first dimension that has one.
+    std::string first, all;
     for (const auto& d : s)
-        for (const auto& p : dimension_problems(d))
-            all += (all.empty() ? "" : "\n") + ("[space." + d.name() + "] " + p);
-    if (!all.empty()) throw std::invalid_argument(all);
+        for (const auto& p : dimension_problems(d)) {
+            if (first.empty()) {
+                first = d.name();
+                all = p;
+            } else {
+                all += "\n[space." + d.name() + "] " + p;
+            }
+        }
+    if (!first.empty()) throw caviar::dimension_error(first, all);
 }
 
 }  // namespace caviar::mlp

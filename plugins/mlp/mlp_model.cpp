@@ -73,7 +73,7 @@ public:
         return {"val_accuracy", "val_loss", "train_loss"};
     }
     caviar::model_capabilities capabilities() const override {
-        return {.checkpoints = true, .update = true};
+        return {caviar::capability::checkpoints, caviar::capability::update};
     }
     std::vector<std::string> architecture() const override {
         return {architecture_names.begin(), architecture_names.end()};

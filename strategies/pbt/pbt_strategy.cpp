@@ -79,7 +79,7 @@ public:
                     .up = o.get_real("perturb_up")} {}
 
     job next(study_view& study) override {
-        if (!study.capabilities().checkpoints)
+        if (!study.capabilities().checkpoints())
             throw std::invalid_argument(
                 "pbt needs a model that saves checkpoints (an exploit continues from another "
                 "member's weights); this study's model does not: use a model with checkpoints "
@@ -194,7 +194,7 @@ private:
         rng r(derive_seed(study.seed(), static_cast<std::uint64_t>(s / interval)));
         std::uniform_int_distribution<std::size_t> pick(0, k - 1);
         auto fixed = strategies::pbt::architecture_closure(study.space(), study.architecture());
-        bool update = study.capabilities().update;
+        bool update = study.capabilities().update();
         for (std::size_t i = n - k; i < n; ++i) {
             const trial& donor = *members[pick(r)].t;
             job j;

@@ -38,7 +38,7 @@ public:
         caviar::objective objective{.metric = "value", .direction = direction::minimize};
         std::int64_t budget = 10;
         std::int64_t max_steps = 27;
-        model_capabilities capabilities{.checkpoints = true, .update = true};
+        model_capabilities capabilities{capability::checkpoints, capability::update};
         std::vector<std::string> architecture;
         std::uint64_t seed = 1;
     };
@@ -69,6 +69,7 @@ public:
     std::uint64_t seed() const override { return cfg_.seed; }
     model_capabilities capabilities() const override { return cfg_.capabilities; }
     std::span<const std::string> architecture() const override { return cfg_.architecture; }
+    bool held(std::int64_t) const override { return false; }
     void prune(std::int64_t number, std::string reason) override {
         trial& t = at(number);
         if (t.state != trial_state::paused) throw std::logic_error("prune: not paused");
@@ -112,7 +113,7 @@ public:
             t.steps = s;
             checkpoints_[t.number] = s;
             exploits.push_back({t.number, j.from, s});
-        } else if (cfg_.capabilities.checkpoints && checkpoints_.count(t.number)) {
+        } else if (cfg_.capabilities.checkpoints() && checkpoints_.count(t.number)) {
             log.add("resume " + std::to_string(t.number) + " @" + std::to_string(t.steps) + " ->" +
                     std::to_string(j.steps));
             if (!j.params.empty()) t.params = j.params;
@@ -138,7 +139,7 @@ public:
         t.state = s;
         t.error = std::move(reason);
         if (s == trial_state::paused) {
-            if (cfg_.capabilities.checkpoints) checkpoints_[t.number] = t.steps;
+            if (cfg_.capabilities.checkpoints()) checkpoints_[t.number] = t.steps;
             log.add("pause " + std::to_string(t.number) + " @" + std::to_string(t.steps));
         } else {
             checkpoints_.erase(t.number);

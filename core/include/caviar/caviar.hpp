@@ -2,6 +2,7 @@
 #pragma once
 
 #include <caviar/dimension.hpp>
+#include <caviar/errors.hpp>
 #include <caviar/model.hpp>
 #include <caviar/options.hpp>
 #include <caviar/plugin.hpp>

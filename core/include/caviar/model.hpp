@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caviar {
@@ -27,10 +29,10 @@ public:
     /// Whether the run has reached its natural end (e.g. its last epoch).
     virtual bool done() const = 0;
 
-    /// Checkpoints, when the model has them (model::capabilities().checkpoints).
+    /// Checkpoints, when the model has them (model::capabilities().checkpoints()).
     virtual void save(std::ostream& out) const;
     virtual void load(std::istream& in);
-    /// Changes non-architecture params between steps (capabilities().update).
+    /// Changes non-architecture params between steps (capabilities().update()).
     virtual void update(const params& p);
 
     /// Asks a step() running on another thread to return early (a trial timeout); that step()
@@ -48,10 +50,39 @@ struct run_context {
     std::filesystem::path workdir;
 };
 
-struct model_capabilities {
-    bool checkpoints = false;  // run::save / run::load work
-    bool update = false;       // run::update works
+/// What a model can do besides stepping. A set of flags in one word, so a new capability is a
+/// new enumerator, not a change of layout that would break built plugins.
+enum class capability : unsigned {
+    checkpoints = 0,  // run::save / run::load work
+    update = 1,       // run::update works
 };
+
+class model_capabilities {
+public:
+    constexpr model_capabilities() = default;
+    constexpr model_capabilities(std::initializer_list<capability> cs) {
+        for (capability c : cs) add(c);
+    }
+    constexpr bool has(capability c) const { return (bits_ >> static_cast<unsigned>(c)) & 1u; }
+    constexpr model_capabilities& add(capability c) {
+        bits_ |= std::uint64_t{1} << static_cast<unsigned>(c);
+        return *this;
+    }
+    constexpr bool checkpoints() const { return has(capability::checkpoints); }
+    constexpr bool update() const { return has(capability::update); }
+    constexpr bool operator==(const model_capabilities&) const = default;
+
+private:
+    std::uint64_t bits_ = 0;
+};
+
+/// "checkpoints", "update"; capability_from_string throws std::invalid_argument on others.
+CAVIAR_API const char* to_string(capability c);
+CAVIAR_API capability capability_from_string(std::string_view s);
+/// "checkpoints,update" (empty for none), and back; unknown names are skipped when reading, so
+/// a store written by a newer caviar still reads.
+CAVIAR_API std::string to_string(model_capabilities c);
+CAVIAR_API model_capabilities capabilities_from_string(std::string_view s);
 
 /// Thread: start() is called from many worker threads at once and must be thread-safe;
 /// the other methods are called on the main thread before trials run.

@@ -2,6 +2,7 @@
 // happens after each reported step.
 #pragma once
 
+#include <caviar/errors.hpp>
 #include <caviar/export.hpp>
 #include <caviar/model.hpp>
 #include <caviar/plugin_kind.hpp>
@@ -55,6 +56,20 @@ struct decision {
     };
     kind what = kind::go_on;
     std::string reason;  // kept with the trial for prune/pause
+    /// go_on: params to train with from the next step on, without a pause (run::update): the
+    /// trial's new params, or the ones that change. Empty = keep them. Only for a model with
+    /// capabilities().update(), and never an architecture param (the study fails otherwise).
+    caviar::params params;
+};
+
+/// What a strategy is told once, before the first trial (strategy::prepare).
+struct study_plan {
+    const caviar::space& space;
+    const caviar::objective& objective;
+    std::int64_t budget = 0;     // the trial budget ([experiment] trials)
+    std::int64_t max_steps = 1;  // the model's full length in steps
+    model_capabilities capabilities;
+    std::span<const std::string> architecture;  // model::architecture()
 };
 
 /// The study as a strategy sees it. Implemented by the host; valid during the call only.
@@ -85,18 +100,36 @@ public:
     /// Params that cannot change mid-run (model::architecture()).
     virtual std::span<const std::string> architecture() const = 0;
     /// Ends paused trial `trial` as pruned, e.g. "not promoted at rung 1 (rank 7 of 9)"; its
-    /// checkpoint is deleted. Throws std::logic_error when the trial is not paused.
+    /// checkpoint is deleted. Throws std::logic_error when the trial is not paused. A held trial
+    /// (below) is left as it is.
     virtual void prune(std::int64_t trial, std::string reason) = 0;
+
+    /// Whether a person paused this trial from outside (caviar ctl) and has not resumed it: it
+    /// is theirs until they resume or prune it. A strategy should leave it out of its choices;
+    /// the host ignores a resume or prune of it, and the study waits for the person rather than
+    /// end while one is held.
+    virtual bool held(std::int64_t trial) const = 0;
 };
 
-/// Thread: every method is called under the coordinator's lock, one call at a time.
-/// Lifetime: built once per study from its options.
+/// Thread: prepare() on the main thread; the others under the coordinator's lock, one call at
+/// a time. Lifetime: built once per study from its options.
+///
+/// Trials may also be paused, resumed, given new params or pruned from outside (a person with
+/// caviar ctl); the strategy sees that through on_report/on_end and the trials' states, and must
+/// keep a consistent study: count a trial pruned from outside as done, treat new params as the
+/// trial's own, leave held() trials alone.
 class CAVIAR_API strategy {
 public:
     using interface = strategy;
     static constexpr plugin_kind kind = plugin_kind::strategy;
 
     virtual ~strategy();
+
+    /// Checks the strategy fits the study before any trial runs (caviar validate calls it too):
+    /// throws option_error naming one of its options, dimension_error naming a dimension, or
+    /// std::invalid_argument, each with a message for the user (e.g. "min_steps=40 is above the
+    /// model's 30 steps"). The default accepts everything.
+    virtual void prepare(const study_plan& plan);
 
     /// The next job for an idle worker.
     virtual job next(study_view& study) = 0;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace caviar {
 
@@ -105,6 +106,43 @@ decision strategy::on_report(study_view&, const trial&, std::int64_t, const metr
     return {};
 }
 void strategy::on_end(study_view&, const trial&) {}
+void strategy::prepare(const study_plan&) {}
+
+namespace {
+constexpr std::pair<capability, const char*> capability_names[] = {
+    {capability::checkpoints, "checkpoints"}, {capability::update, "update"}};
+}  // namespace
+
+const char* to_string(capability c) {
+    for (const auto& [k, name] : capability_names)
+        if (k == c) return name;
+    return "?";
+}
+
+capability capability_from_string(std::string_view s) {
+    for (const auto& [k, name] : capability_names)
+        if (s == name) return k;
+    throw std::invalid_argument("unknown model capability \"" + std::string(s) + "\"");
+}
+
+std::string to_string(model_capabilities c) {
+    std::string out;
+    for (const auto& [k, name] : capability_names)
+        if (c.has(k)) out += (out.empty() ? "" : ",") + std::string(name);
+    return out;
+}
+
+model_capabilities capabilities_from_string(std::string_view s) {
+    model_capabilities out;
+    while (!s.empty()) {
+        auto comma = s.find(',');
+        auto word = s.substr(0, comma);
+        for (const auto& [k, name] : capability_names)
+            if (word == name) out.add(k);
+        s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+    }
+    return out;
+}
 
 run::~run() = default;
 void run::save(std::ostream&) const {

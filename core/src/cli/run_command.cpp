@@ -73,8 +73,9 @@ int run_command(const args& a) {
     d.add_options()("threads", po::value<int>(),
                     "worker threads (0 = all cores); overrides [experiment] threads")(
         "trials", po::value<long long>(), "trial budget; overrides [experiment] trials")(
-        "store", po::value<std::string>(), "SQLite store file; overrides [experiment] store")(
-        "quiet,q", "no live progress, only the final summary");
+        "store", po::value<std::string>(),
+        "SQLite store file, or :memory: for one kept in memory only (benchmarks); overrides "
+        "[experiment] store")("quiet,q", "no live progress, only the final summary");
     add_override_options(d);
     po::variables_map vm;
     if (!parse_command_line(
@@ -88,9 +89,11 @@ int run_command(const args& a) {
         overrides.push_back("experiment.threads=" + std::to_string(vm["threads"].as<int>()));
     if (vm.count("trials"))
         overrides.push_back("experiment.trials=" + std::to_string(vm["trials"].as<long long>()));
-    if (vm.count("store"))
-        overrides.push_back("experiment.store=" +
-                            toml_string(std::filesystem::absolute(vm["store"].as<std::string>())));
+    if (vm.count("store")) {
+        std::filesystem::path store = vm["store"].as<std::string>();
+        if (store != ":memory:") store = std::filesystem::absolute(store);
+        overrides.push_back("experiment.store=" + toml_string(store));
+    }
 
     auto setup = load_study(vm["file"].as<std::string>(), overrides);
     if (!setup) return usage;

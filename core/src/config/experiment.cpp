@@ -267,7 +267,7 @@ experiment load_experiment(const fs::path& file, const std::vector<std::string>&
         r.error(exp.where, "[experiment] must be a table, got " + describe(*exp.node));
     experiment_reader(exp.node ? exp.node->as_table() : nullptr, exp.where, r).read(ex);
     if (ex.store.empty()) ex.store = fs::path("runs") / (ex.name + ".db");
-    ex.store = (base_dir / ex.store).lexically_normal();
+    if (ex.store != ":memory:") ex.store = (base_dir / ex.store).lexically_normal();
 
     auto space = table("space");
     ex.space = read_space(space.node, space.where, r);

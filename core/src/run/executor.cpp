@@ -66,8 +66,14 @@ std::string timeout_message(double seconds) {
 }
 
 // One trial on the calling thread. Returns normally in every case.
-void run_trial(coordinator& coord, const model& m, const execution_context& ctx, watchlist& watch,
+void run_trial(work_queue& queue, const model& m, const execution_context& ctx, watchlist& watch,
                const assignment& a, std::int64_t& steps_run) {
+    auto end = [&](trial_state s, std::string error, std::optional<std::string> checkpoint = {}) {
+        queue.end({.trial = a.number,
+                   .state = s,
+                   .error = std::move(error),
+                   .checkpoint = std::move(checkpoint)});
+    };
     const std::string& model_name = ctx.model_name;
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
     std::int64_t step = a.first_step;
@@ -94,21 +100,21 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
         // Paused trials keep their run state in the store; a model without checkpoints
         // cannot pause (it restarts from step 0 when resumed, which the host records).
         auto pause = [&](std::string reason) {
-            outcome o(trial_state::paused, std::move(reason));
-            if (m.capabilities().checkpoints) {
+            std::optional<std::string> checkpoint;
+            if (m.capabilities().checkpoints()) {
                 std::ostringstream out;
                 r->save(out);
-                o.checkpoint = std::move(out).str();
+                checkpoint = std::move(out).str();
             }
-            coord.end(a.number, o);
+            end(trial_state::paused, std::move(reason), std::move(checkpoint));
         };
         if (step > 0 && (r->done() || (limit > 0 && step >= limit))) {
-            coord.end(a.number, {trial_state::complete, {}});
+            end(trial_state::complete, {});
             return;
         }
         for (;;) {
-            if (coord.stop_requested()) {
-                coord.interrupt(a.number);
+            if (queue.stop_requested()) {
+                queue.interrupt(a.number);
                 return;
             }
             metrics values;
@@ -117,7 +123,7 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
             } catch (...) {
                 // A step interrupted by the watchdog failed because of the timeout.
                 if (watch.timed_out(a.number)) {
-                    coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
+                    end(trial_state::failed, timeout_message(ctx.trial_timeout));
                     return;
                 }
                 throw;
@@ -126,34 +132,37 @@ void run_trial(coordinator& coord, const model& m, const execution_context& ctx,
             ++steps_run;
             bool last = r->done() || (limit > 0 && step >= limit);
             if (ctx.trial_timeout > 0 && clock::now() >= deadline) {
-                coord.report(a.number, step, values, true);
-                coord.end(a.number, {trial_state::failed, timeout_message(ctx.trial_timeout)});
+                queue.report(
+                    {.trial = a.number, .step = step, .metrics = std::move(values), .last = true});
+                end(trial_state::failed, timeout_message(ctx.trial_timeout));
                 return;
             }
-            decision d = coord.report(a.number, step, values, last);
+            decision d = queue.report(
+                {.trial = a.number, .step = step, .metrics = std::move(values), .last = last});
             switch (d.what) {
                 case decision::kind::go_on:
+                    // New params from the next step on (a strategy's, or a person's).
+                    if (!d.params.empty() && !last) r->update(d.params);
                     break;
                 case decision::kind::complete:
-                    coord.end(a.number, {trial_state::complete, d.reason});
+                    end(trial_state::complete, d.reason);
                     return;
                 case decision::kind::prune:
-                    coord.end(a.number, {trial_state::pruned, d.reason});
+                    end(trial_state::pruned, d.reason);
                     return;
                 case decision::kind::pause:
                     pause(d.reason);
                     return;
             }
             if (last) {
-                coord.end(a.number, {trial_state::complete, {}});
+                end(trial_state::complete, {});
                 return;
             }
         }
     } catch (const std::exception& e) {
-        coord.end(a.number, {trial_state::failed, "model \"" + model_name + "\": " + e.what()});
+        end(trial_state::failed, "model \"" + model_name + "\": " + e.what());
     } catch (...) {
-        coord.end(a.number,
-                  {trial_state::failed, "model \"" + model_name + "\": unknown exception"});
+        end(trial_state::failed, "model \"" + model_name + "\": unknown exception");
     }
 }
 
@@ -163,7 +172,7 @@ int worker_count(int threads) {
     return threads > 0 ? threads : omp_get_num_procs();
 }
 
-execution_stats execute(coordinator& coord, const model& m, const execution_context& ctx) {
+execution_stats execute(work_queue& queue, const model& m, const execution_context& ctx) {
     int workers = worker_count(ctx.threads);
     watchlist watch;
     std::atomic<bool> over{false};
@@ -184,13 +193,13 @@ execution_stats execute(coordinator& coord, const model& m, const execution_cont
         double busy = 0;
         std::int64_t steps = 0;
         try {
-            while (auto a = coord.next()) {
+            while (auto a = queue.next()) {
                 auto began = clock::now();
-                run_trial(coord, m, ctx, watch, *a, steps);
+                run_trial(queue, m, ctx, watch, *a, steps);
                 busy += std::chrono::duration<double>(clock::now() - began).count();
             }
         } catch (const std::exception& e) {
-            coord.fail(std::string("worker failed: ") + e.what());
+            queue.fail(std::string("worker failed: ") + e.what());
         }
         std::lock_guard lock(stats_mutex);
         stats.busy_seconds += busy;

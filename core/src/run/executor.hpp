@@ -1,8 +1,8 @@
-// The executor: an OpenMP team of workers, each asking the coordinator for a trial, stepping
-// the model's run outside the lock, and reporting back after every step.
+// The executor: an OpenMP team of workers, each asking the work queue for a trial, stepping the
+// model's run (outside any lock), and reporting back after every step.
 #pragma once
 
-#include "run/coordinator.hpp"
+#include "run/work_queue.hpp"
 
 #include <caviar/model.hpp>
 
@@ -28,10 +28,10 @@ struct execution_stats {
     std::int64_t steps = 0;   // run::step() calls
 };
 
-/// Runs trials until the coordinator says the study is over or a stop is requested.
+/// Runs trials until the queue says the study is over or a stop is requested.
 /// Exceptions from the model fail that trial only (state failed, message kept, prefixed with the
 /// model's name); nothing escapes a worker.
-execution_stats execute(coordinator& coord, const model& m, const execution_context& ctx);
+execution_stats execute(work_queue& queue, const model& m, const execution_context& ctx);
 
 /// The number of workers `threads` means (0 = all cores).
 int worker_count(int threads);

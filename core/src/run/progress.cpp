@@ -40,6 +40,7 @@ std::string progress_printer::line(const study_progress& p, const caviar::object
         "/" + width + "] " + std::to_string(p.running) + " running";
     if (p.pruned) out += ", " + std::to_string(p.pruned) + " pruned";
     if (p.failed) out += ", " + std::to_string(p.failed) + " failed";
+    if (p.held) out += ", " + std::to_string(p.held) + " held";
     if (p.best_value)
         out += " | best " + obj.metric + " " + short_number(*p.best_value) + " (trial " +
                std::to_string(p.best_trial) + ")";

@@ -2,7 +2,7 @@
 // otherwise (logs, CI), so output stays readable either way.
 #pragma once
 
-#include "run/coordinator.hpp"
+#include "run/trial_book.hpp"
 
 #include <chrono>
 #include <cstdio>

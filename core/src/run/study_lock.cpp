@@ -5,11 +5,21 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
 
 namespace caviar {
+
+std::filesystem::path study_folder(const std::filesystem::path& store, const std::string& study) {
+    return store.parent_path() / (store.stem().string() + "-files") / study;
+}
+
+std::filesystem::path study_lock_file(const std::filesystem::path& store,
+                                      const std::string& study) {
+    return study_folder(store, study) / "run.lock";
+}
 
 study_lock::study_lock(const std::filesystem::path& file, const std::string& study) {
     std::error_code ec;
@@ -28,10 +38,11 @@ study_lock::study_lock(const std::filesystem::path& file, const std::string& stu
             std::string holder =
                 n > 0 ? " (pid " + std::string(pid, static_cast<std::size_t>(n)) + ")"
                       : std::string();
-            throw std::runtime_error("study \"" + study +
-                                     "\" is being run by another caviar process" + holder +
-                                     "; one process runs a study at a time (it may use every "
-                                     "core): wait for it, or stop it and run again to resume");
+            throw study_busy("study \"" + study + "\" is being run by another caviar process" +
+                                 holder +
+                                 "; one process runs a study at a time (it may use every "
+                                 "core): wait for it, or stop it and run again to resume",
+                             n > 0 ? std::atol(pid) : 0);
         }
         throw std::runtime_error("cannot lock " + file.string() + ": " + std::strerror(err));
     }

@@ -5,14 +5,32 @@
 #pragma once
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 namespace caviar {
 
+/// STORE-files/STUDY beside the store: the study's folder (trials' workdirs, the run lock).
+std::filesystem::path study_folder(const std::filesystem::path& store, const std::string& study);
+/// The run lock's file in the study's folder.
+std::filesystem::path study_lock_file(const std::filesystem::path& store, const std::string& study);
+
+/// Another process holds the study (a `caviar run` of it, or a `caviar ctl` acting on it).
+class study_busy : public std::runtime_error {
+public:
+    study_busy(const std::string& message, long pid) : std::runtime_error(message), pid_(pid) {}
+    /// The holder's pid as it wrote it, 0 when unknown.
+    long pid() const { return pid_; }
+
+private:
+    long pid_;
+};
+
 class study_lock {
 public:
-    /// Takes the lock on `file` (created with its folders if missing) or throws
-    /// std::runtime_error naming `study` and the process that holds it.
+    /// Takes the lock on `file` (created with its folders if missing); throws study_busy naming
+    /// `study` and the process that holds it, or std::runtime_error when the file cannot be
+    /// opened.
     study_lock(const std::filesystem::path& file, const std::string& study);
     ~study_lock();
     study_lock(const study_lock&) = delete;

@@ -2,6 +2,7 @@
 
 #include "run/coordinator.hpp"
 #include "run/executor.hpp"
+#include "run/local_queue.hpp"
 #include "run/output_guard.hpp"
 #include "run/progress.hpp"
 #include "run/study_lock.hpp"
@@ -14,9 +15,16 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 namespace caviar {
 
 namespace {
+
+double store_clock() {
+    using namespace std::chrono;
+    return duration<double>(system_clock::now().time_since_epoch()).count();
+}
 
 // Opens the named study, or creates it; refuses one whose space or seed differ from the file's.
 study_record open_study(store& db, const study_setup& s) {
@@ -39,6 +47,10 @@ study_record open_study(store& db, const study_setup& s) {
             db.set_budget(found->id, e.trials);
             found->budget = e.trials;
         }
+        found->architecture = s.model->architecture();
+        found->capabilities = s.model->capabilities();
+        found->max_steps = s.model->max_steps();
+        db.set_model_facts(found->id, *found);
         return *found;
     }
     study_record r;
@@ -52,6 +64,9 @@ study_record open_study(store& db, const study_setup& s) {
     r.sampler = s.sampler_plugin.info.name;
     r.strategy = s.strategy_plugin.info.name;
     r.model = s.model_plugin.info.name;
+    r.architecture = s.model->architecture();
+    r.capabilities = s.model->capabilities();
+    r.max_steps = s.model->max_steps();
     return db.create_study(std::move(r));
 }
 
@@ -104,33 +119,40 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     run_result result;
     result.study = open_study(db, setup);
     // Trials' folders (STORE-files/STUDY/trial-N) and the lock that keeps a second process off.
-    const auto files = e.store.parent_path() / (e.store.stem().string() + "-files") / e.name;
-    study_lock lock(files / "run.lock", e.name);
-    auto requeue = db.requeue_unfinished(result.study.id);
-    result.requeued = requeue.requeued;
-    result.rolled_back = requeue.rolled_back;
+    // An in-memory store is this process's alone: it needs no lock, its files go to /tmp.
+    const bool in_memory = store::is_memory(e.store);
+    const auto files = in_memory ? std::filesystem::temp_directory_path() /
+                                       ("caviar-memory-" + std::to_string(::getpid())) / e.name
+                                 : study_folder(e.store, e.name);
+    std::optional<study_lock> lock;
+    if (!in_memory) lock.emplace(study_lock_file(e.store, e.name), e.name);
+    const double opened_at = store_clock();
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
-    std::int64_t paused = 0;
-    for (const auto& t : trials) {
-        result.finished_before += is_finished(t.state);
-        paused += t.state == trial_state::paused;
-    }
 
-    coordinator_config cfg{.study_id = result.study.id,
-                           .seed = e.seed,
-                           .budget = e.trials,
-                           .max_steps = setup.model->max_steps(),
-                           .objective = e.objective,
-                           .space = e.space,
-                           .sampler_name = setup.sampler_plugin.info.name,
-                           .fail_fast_after = 10,
-                           .time_budget = e.time_budget,
-                           .prior = std::move(prior),
-                           .capabilities = setup.model->capabilities(),
-                           .architecture = setup.model->architecture()};
-    coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials));
+    study_config cfg{.study_id = result.study.id,
+                     .name = e.name,
+                     .seed = e.seed,
+                     .budget = e.trials,
+                     .max_steps = setup.model->max_steps(),
+                     .objective = e.objective,
+                     .space = e.space,
+                     .sampler_name = setup.sampler_plugin.info.name,
+                     .model_name = setup.model_plugin.info.name,
+                     .fail_fast_after = 10,
+                     .time_budget = e.time_budget,
+                     .prior = std::move(prior),
+                     .capabilities = setup.model->capabilities(),
+                     .architecture = setup.model->architecture(),
+                     .opened_at = opened_at};
+    coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials),
+                      db.load_events(result.study.id));
+    const study_recovery& rec = coord.recovered();
+    result.finished_before = rec.finished;
+    result.requeued = rec.requeued;
+    result.rolled_back = rec.rolled_back;
+    local_queue queue(coord);
 
     // The printer outlives the guard, which hands it the last lines when it ends.
     std::optional<progress_printer> printer;
@@ -144,22 +166,28 @@ run_result run_study(study_setup& setup, const run_options& opts) {
             guard->start(
                 [&](std::FILE* to, std::string_view lines) { printer->show_above(to, lines); });
         coord.on_change([&](const study_progress& p) { printer->update(p); });
-        if (result.finished_before > 0 || result.requeued > 0 || paused > 0)
+        coord.on_message([&](const std::string& text) { printer->message(text); });
+        if (result.finished_before > 0 || result.requeued > 0 || rec.paused > 0)
             printer->message(
                 "resuming study \"" + e.name + "\": " + std::to_string(result.finished_before) +
                 " trials finished earlier" +
                 (result.requeued
                      ? ", " + std::to_string(result.requeued) + " interrupted ones run again"
                      : std::string()) +
-                (paused ? ", " + std::to_string(paused) + " paused" +
-                              (result.rolled_back
-                                   ? " (" + std::to_string(result.rolled_back) +
-                                         " of them interrupted and back at their last checkpoint)"
-                                   : std::string())
-                        : std::string()));
+                (rec.paused
+                     ? ", " + std::to_string(rec.paused) + " paused" +
+                           (result.rolled_back
+                                ? " (" + std::to_string(result.rolled_back) +
+                                      " of them interrupted and back at their last checkpoint)"
+                                : std::string()) +
+                           (rec.held ? " (" + std::to_string(rec.held) +
+                                           " of them held by you: caviar ctl resumes them)"
+                                     : std::string())
+                     : std::string()));
     }
 
-    // A watcher turns the asynchronous stop flag into a clean stop, and ticks the clock.
+    // A watcher turns the asynchronous stop flag into a clean stop, takes the commands posted to
+    // the inbox, and ticks the clock.
     std::mutex watch_mutex;
     std::condition_variable watch_cv;
     bool over = false;
@@ -168,21 +196,23 @@ run_result run_study(study_setup& setup, const run_options& opts) {
         bool announced = false;
         while (!over) {
             watch_cv.wait_for(lock, std::chrono::milliseconds(100));
+            if (over) break;
             if (opts.stop_flag && opts.stop_flag->load() != 0 && !announced) {
                 announced = true;
-                coord.request_stop();
+                queue.request_stop();
                 if (printer)
                     printer->message(
                         "stopping: running trials end at their next step and will run again "
                         "on resume (press Ctrl-C again to quit at once)");
             }
+            queue.poll();
             if (printer) printer->tick();
         }
     });
 
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
-    auto stats = execute(coord, *setup.model,
+    auto stats = execute(queue, *setup.model,
                          {.model_name = setup.model_plugin.info.name,
                           .study = e.name,
                           .files = files,
@@ -200,6 +230,10 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     }
     watch_cv.notify_all();
     watcher.join();
+    queue.with([](coordinator& c) {
+        c.close("the study ended before the command could apply");
+        return 0;
+    });
     if (guard) guard->restore();
     if (printer) printer->finish();
 

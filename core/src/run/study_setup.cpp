@@ -21,6 +21,18 @@ std::optional<loaded_plugin> load(const plugin_ref& ref, plugin_kind kind, const
     }
 }
 
+// A plugin's complaint about the experiment, at the place it names: one of the plugin's own
+// options (option_error), a dimension (dimension_error), or else the plugin's table.
+diagnostic complaint(const std::exception& e, const plugin_ref& ref, const experiment& exp,
+                     const std::string& prefix) {
+    if (const auto* o = dynamic_cast<const option_error*>(&e))
+        return {exp.at(ref.table + "." + o->option()), prefix + e.what()};
+    if (const auto* d = dynamic_cast<const dimension_error*>(&e))
+        return {exp.at("space." + d->dimension()),
+                prefix + "[space." + d->dimension() + "] " + e.what()};
+    return {ref.where, prefix + e.what()};
+}
+
 template <class Interface>
 std::shared_ptr<Interface> create(const loaded_plugin& p, const plugin_ref& ref,
                                   const experiment& exp, std::vector<diagnostic>& errors) {
@@ -30,7 +42,7 @@ std::shared_ptr<Interface> create(const loaded_plugin& p, const plugin_ref& ref,
     try {
         return registry::create<Interface>(p, opts);
     } catch (const std::exception& e) {
-        errors.push_back({ref.where, "[" + ref.table + "] " + e.what()});
+        errors.push_back(complaint(e, ref, exp, "[" + ref.table + "] "));
         return nullptr;
     }
 }
@@ -61,20 +73,20 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
         try {
             s.sampler->prepare(exp.space, exp.trials);
         } catch (const std::exception& e) {
-            errors.push_back({exp.sampler.where, "[sampler] " + std::string(e.what())});
+            errors.push_back(complaint(e, exp.sampler, exp, "[sampler] "));
         }
     }
     if (s.model && check_fit) {
         try {
             s.model->prepare(exp.space);
         } catch (const std::exception& e) {
-            // A model that names the dimension ("[space.NAME] ...") gets that dimension's place.
-            std::string what = e.what();
-            std::string key = "space";
-            if (what.rfind("[space.", 0) == 0 && what.find(']') != std::string::npos)
-                key = what.substr(1, what.find(']') - 1);
-            errors.push_back({exp.at(key), "model \"" + s.model_plugin.info.name +
-                                               "\" cannot train over this space: " + what});
+            // A model that names a dimension (dimension_error) gets that dimension's place.
+            std::string prefix =
+                "model \"" + s.model_plugin.info.name + "\" cannot train over this space: ";
+            if (dynamic_cast<const dimension_error*>(&e) || dynamic_cast<const option_error*>(&e))
+                errors.push_back(complaint(e, exp.model, exp, prefix));
+            else
+                errors.push_back({exp.at("space"), prefix + e.what()});
         }
         auto names = s.model->metric_names();
         if (std::find(names.begin(), names.end(), exp.objective.metric) == names.end()) {
@@ -85,6 +97,20 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
                                   "\" is not reported by model \"" + s.model_plugin.info.name +
                                   "\"" + did_you_mean(exp.objective.metric, names) +
                                   "; it reports: " + list});
+        }
+    }
+    // The strategy's fit with the study: its options against the model's length and abilities.
+    if (s.strategy && s.model && check_fit) {
+        auto architecture = s.model->architecture();
+        try {
+            s.strategy->prepare({.space = exp.space,
+                                 .objective = exp.objective,
+                                 .budget = exp.trials,
+                                 .max_steps = s.model->max_steps(),
+                                 .capabilities = s.model->capabilities(),
+                                 .architecture = architecture});
+        } catch (const std::exception& e) {
+            errors.push_back(complaint(e, exp.strategy, exp, "[strategy] "));
         }
     }
     std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {

@@ -1,5 +1,6 @@
 #include "store/sqlite.hpp"
 
+#include "store/fault.hpp"
 #include "store/store.hpp"
 
 #include <sqlite3.h>
@@ -127,6 +128,7 @@ bool statement::step() {
 }
 
 void statement::run() {
+    fault_point();
     while (step()) {
     }
 }
@@ -176,25 +178,6 @@ value statement::column_value(int col) const {
         default:
             return column_text(col);
     }
-}
-
-transaction::transaction(statement& begin, statement& commit, statement& rollback)
-    : commit_(commit), rollback_(rollback) {
-    begin.run();
-}
-
-transaction::~transaction() {
-    if (done_) return;
-    try {
-        rollback_.run();
-    } catch (...) {
-        // The connection rolls back by itself when a statement fails hard; nothing more to do.
-    }
-}
-
-void transaction::commit() {
-    commit_.run();
-    done_ = true;
 }
 
 }  // namespace caviar::sqlite

@@ -1,5 +1,5 @@
 // A thin RAII layer over SQLite for the store: a connection, prepared statements that are reused
-// for the life of the store, and a transaction guard. Every failure throws store_error with
+// for the life of the store. Every failure throws store_error with
 // SQLite's message after the `where` prefix ("store runs/x.db").
 #pragma once
 
@@ -62,7 +62,7 @@ public:
     /// Steps once: true when a row is ready. Resets the statement when done or on error, so a
     /// finished read never keeps its snapshot of the WAL open.
     bool step();
-    /// Steps to completion (a write) and resets.
+    /// Steps to completion (a write) and resets. Every write goes through here (fault.hpp).
     void run();
     /// Resets and clears bindings; call before reusing a statement left mid-way.
     void reset();
@@ -95,23 +95,6 @@ public:
 
 private:
     statement& s_;
-};
-
-/// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called.
-/// IMMEDIATE takes the write lock up front, so a busy database waits (busy timeout) at BEGIN
-/// instead of failing half-way through.
-class transaction {
-public:
-    transaction(statement& begin, statement& commit, statement& rollback);
-    ~transaction();
-    transaction(const transaction&) = delete;
-    transaction& operator=(const transaction&) = delete;
-    void commit();
-
-private:
-    statement& commit_;
-    statement& rollback_;
-    bool done_ = false;
 };
 
 }  // namespace caviar::sqlite

@@ -1,0 +1,40 @@
+// Events: what happened to a trial besides its steps, and who decided it.
+#include "store/store_impl.hpp"
+
+namespace caviar {
+
+void store::add_event(std::int64_t study, const trial_event& e) {
+    auto& m = *impl_;
+    write_scope w(m);
+    m.sql(
+         "INSERT INTO events (study_id, trial, step, kind, detail, at, source) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, study)
+        .bind(2, e.trial)
+        .bind(3, e.step)
+        .bind(4, e.kind)
+        .bind(5, e.detail.empty() ? std::string_view("{}") : std::string_view(e.detail))
+        .bind(6, e.at == 0 ? store_now() : e.at)
+        .bind(7, e.source)
+        .run();
+    w.done();
+}
+
+std::vector<trial_event> store::load_events(std::int64_t study) {
+    auto& q = impl_->sql(
+        "SELECT trial, step, kind, detail, at, source FROM events WHERE study_id = ?1 "
+        "ORDER BY trial, seq");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study);
+    std::vector<trial_event> out;
+    while (q.step())
+        out.push_back({.trial = q.column_int(0),
+                       .step = q.column_int(1),
+                       .kind = q.column_text(2),
+                       .detail = q.column_text(3),
+                       .at = q.column_double(4),
+                       .source = q.column_text(5)});
+    return out;
+}
+
+}  // namespace caviar

@@ -1,0 +1,76 @@
+// What the store's files share: the connection, its statements (prepared on first use and kept),
+// and the write scope that makes each write method one transaction, or a part of an open unit.
+#pragma once
+
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+#include <unordered_map>
+
+namespace caviar {
+
+// uint64 <-> INTEGER, bit for bit.
+inline std::int64_t to_sql(std::uint64_t x) {
+    return static_cast<std::int64_t>(x);
+}
+inline std::uint64_t from_sql(std::int64_t x) {
+    return static_cast<std::uint64_t>(x);
+}
+
+/// Unix seconds now.
+double store_now();
+
+struct store::impl {
+    sqlite::connection db;  // first member: closed after every statement is finalized
+    // By the address of their SQL text: each call site passes one string literal.
+    std::unordered_map<const char*, sqlite::statement> statements;
+    int units = 0;         // open store::unit scopes
+    bool writing = false;  // a write transaction is open
+
+    /// The statement for this SQL literal, prepared the first time.
+    sqlite::statement& sql(const char* text) {
+        auto it = statements.find(text);
+        if (it == statements.end())
+            it = statements.emplace(text, sqlite::statement(db, text)).first;
+        return it->second;
+    }
+    void begin() {
+        sql("BEGIN IMMEDIATE").step();
+        writing = true;
+    }
+    void commit() {
+        sql("COMMIT").step();
+        writing = false;
+    }
+    void rollback() noexcept;
+
+    void write_metrics(std::int64_t study, const trial& t);
+    void write_point(std::int64_t study, std::int64_t trial, const curve_point& p);
+    void write_params(std::int64_t study, const trial& t);
+};
+
+/// The transaction of one write method: its own (BEGIN IMMEDIATE now, COMMIT at done()), or
+/// the open unit's (begun at its first write, committed by the unit). IMMEDIATE takes the write
+/// lock up front, so a busy database waits (busy timeout) at BEGIN instead of failing half-way.
+class write_scope {
+public:
+    explicit write_scope(store::impl& m) : m_(m), own_(m.units == 0) {
+        if (!m_.writing) m_.begin();
+    }
+    ~write_scope() {
+        if (own_ && !done_) m_.rollback();
+    }
+    write_scope(const write_scope&) = delete;
+    write_scope& operator=(const write_scope&) = delete;
+    void done() {
+        if (own_) m_.commit();
+        done_ = true;
+    }
+
+private:
+    store::impl& m_;
+    bool own_;
+    bool done_ = false;
+};
+
+}  // namespace caviar
