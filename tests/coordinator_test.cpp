@@ -9,6 +9,7 @@
 #include "run/messages.hpp"
 #include "run/resume_plan.hpp"
 #include "store/store.hpp"
+#include "support/print.hpp"
 
 #include <caviar/caviar.hpp>
 
@@ -22,12 +23,6 @@
 #include <vector>
 
 using namespace caviar;
-
-namespace caviar {
-inline std::ostream& boost_test_print_type(std::ostream& o, trial_state s) {
-    return o << to_string(s);
-}
-}  // namespace caviar
 
 namespace {
 
@@ -351,8 +346,9 @@ BOOST_AUTO_TEST_CASE(set_changes_params_at_the_next_step_without_a_pause) {
     BOOST_TEST(std::get<double>(h.stored(0).params.at("learning_rate")) == 0.01);
     auto cm = h.command(seq);
     BOOST_TEST(cm.state == "applied");
-    BOOST_TEST(cm.result ==
-               "trial 0: learning_rate " + to_string(value{old_lr}) + " → 0.01 at step 1");
+    BOOST_TEST(cm.result.starts_with("trial 0: learning_rate "), cm.result);
+    BOOST_TEST(cm.result.ends_with(" → 0.01 at step 1"), cm.result);
+    BOOST_TEST(old_lr != 0.01);
     auto ev = h.events_of(0);
     BOOST_TEST_REQUIRE(ev.size() == 1u);
     BOOST_TEST(ev[0].kind == "update");

@@ -23,5 +23,6 @@ int show_command(const args& a);
 int report_command(const args& a);
 int curves_command(const args& a);
 int lineage_command(const args& a);
+int ctl_command(const args& a);
 
 }  // namespace caviar::cli

@@ -23,6 +23,9 @@ Commands:
   best STORE     show the best trial of a study in a store (a .db file)
   trials STORE   list every trial of a study (table, json or csv)
   enqueue STORE  queue a known configuration (-p NAME=VALUE...) to run first
+  ctl STORE ACTION
+                 steer a running study: status, pause N, set N -p ..., resume N, prune N,
+                 stop, budget N
   new plugin KIND NAME
                  write a plugin project to start from (KIND: sampler, strategy, model)
   show STORE     summarise a study: set-up, best trials, parameter importance
@@ -47,7 +50,7 @@ int main(int argc, char** argv) {
         {"run", run_command},       {"validate", validate_command}, {"plugins", plugins_command},
         {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
         {"new", new_command},       {"show", show_command},         {"report", report_command},
-        {"curves", curves_command}, {"lineage", lineage_command}};
+        {"curves", curves_command}, {"lineage", lineage_command},   {"ctl", ctl_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

@@ -120,6 +120,12 @@ int run_command(const args& a) {
                      "caviar run: the time budget of %s is spent; no new trial started after it "
                      "(run again to go on)\n",
                      format_duration(setup->exp.time_budget).c_str());
+    if (r.interrupted && r.stopped_by_command && stop_signal.load() == 0) {
+        std::fprintf(stderr,
+                     "caviar run: stopped by caviar ctl stop; run the same command again to "
+                     "resume\n");
+        return ok;
+    }
     if (r.interrupted) {
         std::fprintf(stderr, "caviar run: stopped; run the same command again to resume\n");
         return 128 + stop_signal.load();

@@ -144,14 +144,20 @@ nlohmann::json to_json(const trial& t) {
 nlohmann::json to_json(const trial_event& e) {
     nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, false);
     if (detail.is_discarded()) detail = e.detail;  // not JSON (written by hand): keep the text
-    return {{"step", e.step}, {"kind", e.kind}, {"detail", detail}, {"at", e.at}};
+    return {
+        {"step", e.step}, {"kind", e.kind}, {"detail", detail}, {"at", e.at}, {"source", e.source}};
 }
 
 std::string describe(const trial_event& e) {
     std::string out =
         "trial " + std::to_string(e.trial) + " at step " + std::to_string(e.step) + ": " + e.kind;
+    auto by = [&] {
+        if (e.source == "manual") return std::string(", by caviar ctl");
+        if (e.source == "enqueue") return std::string(", by caviar enqueue");
+        return std::string();
+    };
     auto d = nlohmann::json::parse(e.detail, nullptr, false);
-    if (!d.is_object()) return out;
+    if (!d.is_object()) return out + by();
     auto text = [](const nlohmann::json& j) {
         return j.is_string() ? j.get<std::string>() : j.dump();
     };
@@ -160,7 +166,10 @@ std::string describe(const trial_event& e) {
                text(d.value("from_step", nlohmann::json()));
         if (d.contains("new")) out += ", params now " + d["new"].dump();
     } else if (e.kind == "update") {
-        if (d.contains("new")) out += ", params now " + d["new"].dump();
+        if (d.contains("changes") && d["changes"].is_string())
+            out += " " + d["changes"].get<std::string>();
+        else if (d.contains("new"))
+            out += ", params now " + d["new"].dump();
     } else if (e.kind == "resume") {
         out += " from its checkpoint";
     } else if (e.kind == "restart") {
@@ -168,10 +177,12 @@ std::string describe(const trial_event& e) {
     } else if (e.kind == "rollback") {
         out += " (interrupted at step " + text(d.value("from_step", nlohmann::json())) +
                "; back to its checkpoint)";
+    } else if (e.kind == "enqueue") {
+        if (d.contains("params")) out += " " + d["params"].dump();
     } else if (d.contains("reason") && !text(d["reason"]).empty()) {
         out += " (" + text(d["reason"]) + ")";
     }
-    return out;
+    return out + by();
 }
 
 void write_csv(std::ostream& out, const std::vector<trial>& trials,

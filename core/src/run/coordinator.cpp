@@ -2,6 +2,7 @@
 
 #include "run/command_check.hpp"
 #include "run/evaluation.hpp"
+#include "run/params_text.hpp"
 #include "run/recovery.hpp"
 #include "run/resume_plan.hpp"
 #include "store/params_json.hpp"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <variant>
 
@@ -21,12 +23,6 @@ namespace {
 double now() {
     using namespace std::chrono;
     return duration<double>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string describe(const params& p) {
-    std::string out;
-    for (const auto& [k, v] : p) out += (out.empty() ? "" : ", ") + k + "=" + to_string(v);
-    return out;
 }
 
 assignment assign(const trial& t, std::int64_t steps) {
@@ -46,22 +42,6 @@ work kind_only(work::kind k) {
     work w;
     w.what = k;
     return w;
-}
-
-/// "learning_rate 0.1 → 0.01, momentum 0.9 → 0.95".
-std::string changes_text(const params& before, const params& after) {
-    std::string out;
-    for (const auto& [k, v] : after) {
-        auto it = before.find(k);
-        if (it != before.end() && it->second == v) continue;
-        out += (out.empty() ? "" : ", ") + k + " " +
-               (it == before.end() ? std::string("(none)") : to_string(it->second)) + " → " +
-               to_string(v);
-    }
-    for (const auto& [k, v] : before)
-        if (!after.count(k))
-            out += (out.empty() ? "" : ", ") + k + " " + to_string(v) + " → (none)";
-    return out;
 }
 
 std::string trial_name(std::int64_t n) {
@@ -158,8 +138,10 @@ work coordinator::try_next() {
             }
             auto& job_out = std::get<assignment>(a);
             settle(pc.seq, true,
-                   trial_name(n) + " resumed at step " + std::to_string(job_out.first_step) +
-                       (job_out.checkpoint ? " from its checkpoint" : " (from step 0)"));
+                   job_out.checkpoint
+                       ? trial_name(n) + " resumed at step " + std::to_string(job_out.first_step) +
+                             " from its checkpoint"
+                       : trial_name(n) + " restarted from step 0");
             out = run_work(std::move(job_out));
         }
         while (!out) {
@@ -542,6 +524,7 @@ std::optional<std::string> coordinator::take(const command_record& c) {
     };
     switch (c.kind) {
         case command_kind::stop:
+            stopped_by_command_ = true;
             request_stop();
             settle(c.seq, true, "the study stops: running trials end at their next step");
             return std::nullopt;

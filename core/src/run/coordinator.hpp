@@ -69,6 +69,8 @@ public:
     /// Asks every worker to stop at its next step boundary. Thread-safe.
     void request_stop() { stop_.store(true, std::memory_order_relaxed); }
     bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+    /// Whether the stop came from a command (caviar ctl stop) rather than a signal.
+    bool stopped_by_command() const { return stopped_by_command_; }
     /// Ends the study with an error (a worker hit something it cannot recover from).
     void fail(std::string message);
     /// Set when the study cannot go on (sampler/strategy error, every trial failing).
@@ -121,6 +123,7 @@ private:
     bool out_of_time_ = false;
     bool waiting_for_person_ = false;
     bool announced_waiting_ = false;
+    bool stopped_by_command_ = false;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::optional<std::string> fatal_;
     std::set<std::int64_t> unwritten_;  // trials whose last curve point end() writes

@@ -1,5 +1,6 @@
 #include "run/resume_plan.hpp"
 
+#include "run/params_text.hpp"
 #include "store/params_json.hpp"
 
 #include <algorithm>
@@ -7,12 +8,6 @@
 namespace caviar {
 
 namespace {
-
-std::string describe(const params& p) {
-    std::string out;
-    for (const auto& [k, v] : p) out += (out.empty() ? "" : ", ") + k + "=" + to_string(v);
-    return out;
-}
 
 resume_plan refuse(std::string why) {
     resume_plan p;
@@ -82,8 +77,10 @@ resume_plan plan_resume(const trial& t, const job& j, const trial* donor, const 
         if (auto name = architecture_change(t.params, p.params, f.architecture);
             name && (checkpoints || f.manual))
             return refuse(who + " was resumed with a new value of architecture param " + *name);
-        p.events.push_back(
-            {"update", {{"old", params_to_json(t.params)}, {"new", params_to_json(p.params)}}});
+        p.events.push_back({"update",
+                            {{"old", params_to_json(t.params)},
+                             {"new", params_to_json(p.params)},
+                             {"changes", changes_text(t.params, p.params)}}});
     }
     std::string restart_reason;
     if (!checkpoints)

@@ -35,6 +35,8 @@ public:
     ~study_lock();
     study_lock(const study_lock&) = delete;
     study_lock& operator=(const study_lock&) = delete;
+    study_lock(study_lock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    study_lock& operator=(study_lock&&) = delete;
 
 private:
     int fd_ = -1;

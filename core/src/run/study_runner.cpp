@@ -238,6 +238,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     if (printer) printer->finish();
 
     result.interrupted = coord.stop_requested();
+    result.stopped_by_command = coord.stopped_by_command();
     result.out_of_time = coord.time_budget_reached();
     result.error = coord.fatal_error();
     result.trials = coord.snapshot();

@@ -41,6 +41,7 @@ struct run_result {
     std::int64_t steps = 0;  // steps trained in this run, over all trials
     double busy_share = 0;   // the workers' time spent in trials rather than idle, 0..1
     bool interrupted = false;
+    bool stopped_by_command = false;   // the stop was caviar ctl stop, not a signal
     bool out_of_time = false;          // the time budget ended the study before its trial budget
     std::optional<std::string> error;  // the study failed (exit 1)
 };
