@@ -123,6 +123,53 @@ BOOST_AUTO_TEST_CASE(validate_reports_all_errors_with_positions) {
     BOOST_TEST(r.err.find("branin") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(validate_reports_strategy_mismatches_at_their_place) {
+    // strategy::prepare sees the model's length and capabilities before any trial runs: each
+    // mismatch is a configuration error at the key that causes it (the table when no key does).
+    struct mismatch {
+        std::string strategy, model, where, message;
+        int trials = 6;
+    };
+    const std::vector<mismatch> cases = {
+        {"plugin = \"pbt\"", "checkpoints = false",
+         ":8:", "[strategy] pbt needs a model that saves checkpoints"},
+        {"plugin = \"pbt\"\ninterval = 12", "",
+         ":9:", "[strategy] interval=12 is not below the model's 12 steps"},
+        {"plugin = \"asha\"\nmin_steps = 20", "", ":9:",
+         "[strategy] min_steps=20 is above the longest run, 12 steps (the model's max_steps is "
+         "12)"},
+        {"plugin = \"successive_halving\"\nmin_steps = 12", "",
+         ":9:", "[strategy] min_steps=12 leaves one rung"},
+        {"plugin = \"hyperband\"\nmin_steps = 5\nmax_steps = 5", "", ":9:",
+         "[strategy] min_steps=5 leaves one rung, the longest run of 5 steps (the model's "
+         "max_steps is 12, the strategy's max_steps 5)"},
+        {"plugin = \"median_stop\"\nwarmup_steps = 12", "",
+         ":9:", "[strategy] warmup_steps=12 leaves no step to judge"},
+        {"plugin = \"median_stop\"\nmin_trials = 6", "", ":9:",
+         "[strategy] min_trials=6 other trials can never be reached with a budget of 6 trials"},
+        {"plugin = \"coarse_to_fine\"\nrounds = 8", "",
+         ":9:", "[strategy] coarse_to_fine needs at least one trial per round: rounds=8"},
+    };
+    for (const auto& c : cases) {
+        temp_dir dir;
+        // [strategy] on lines 7-9: its plugin key on line 8, its option on line 9.
+        auto file =
+            dir.write("bad.toml", "[experiment]\ntrials = " + std::to_string(c.trials) +
+                                      "\nobjective = { metric = \"val_loss\" }\n[space]\n"
+                                      "learning_rate = { float = [0.01, 0.5], scale = "
+                                      "\"log\" }\nx = { float = [0.0, 1.0] }\n[strategy]\n" +
+                                      c.strategy +
+                                      "\n[model]\nplugin = \"learning_curve\"\n"
+                                      "steps = 12\n" +
+                                      c.model + "\n");
+        auto r = run({bin, "validate", file.string()});
+        BOOST_TEST(r.exit_code == 2, c.strategy);
+        BOOST_TEST(r.err.find(file.string() + c.where) != std::string::npos,
+                   c.strategy << ": " << r.err);
+        BOOST_TEST(r.err.find(c.message) != std::string::npos, c.strategy << ": " << r.err);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
     temp_dir dir;
     auto file = dir.write("bad.toml",

@@ -361,7 +361,8 @@ public:
     caviar::model_capabilities capabilities() const override { return {}; }
     std::span<const std::string> architecture() const override { return {}; }
     void prune(std::int64_t, std::string) override {}
-    bool held(std::int64_t) const override { return false; }
+    bool held(std::int64_t n) const override { return held_trials.count(n) > 0; }
+    std::set<std::int64_t> held_trials;
 
     // What the host does with a start job.
     caviar::trial& add(const caviar::params& p, caviar::trial_state s) {
@@ -410,7 +411,12 @@ BOOST_AUTO_TEST_CASE(starts_the_budget_then_waits_then_is_done) {
     study.at(0).state = caviar::trial_state::complete;
     study.at(1).state = caviar::trial_state::failed;
     BOOST_TEST((strategy->next(study).what == caviar::job::kind::wait));
+    // A paused trial runs to its end; one a person holds waits for them.
     study.at(2).state = caviar::trial_state::paused;
+    auto resume = strategy->next(study);
+    BOOST_TEST((resume.what == caviar::job::kind::resume));
+    BOOST_TEST(resume.trial == 2);
+    study.held_trials.insert(2);
     BOOST_TEST((strategy->next(study).what == caviar::job::kind::wait));
     study.at(2).state = caviar::trial_state::pruned;
     BOOST_TEST((strategy->next(study).what == caviar::job::kind::done));

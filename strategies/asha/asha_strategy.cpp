@@ -34,7 +34,7 @@ public:
     explicit asha_strategy(const options& o) : ladder_strategy(o) {}
 
     job next(study_view& study) override {
-        prepare(study);
+        set_up(study);
         if (auto j = resume_unfinished(book_, study)) return *j;
         auto all = study.trials();
         std::vector<const trial*> everyone(all.begin(), all.end());
@@ -55,6 +55,8 @@ public:
     }
 
 private:
+    std::string name() const override { return "asha"; }
+
     // A paused trial of rung k in the top ⌊m/η⌋ of the m results there (counting the trials
     // already promoted beyond it), not promoted yet.
     std::optional<job> promotion(const study_view& study, const std::vector<const trial*>& all,
@@ -63,7 +65,8 @@ private:
         std::size_t top = ranked.size() / static_cast<std::size_t>(settings_.eta);
         for (std::size_t i = 0; i < top; ++i) {
             const trial& t = *ranked[i].t;
-            if (t.state == trial_state::paused && book_.at(t).assigned == k)
+            if (t.state == trial_state::paused && book_.at(t).assigned == k &&
+                !study.held(t.number))
                 return promote(book_, t, k + 1);
         }
         return std::nullopt;
@@ -77,7 +80,8 @@ private:
         if (!rank_at(book_, study.objective(), all, last).empty()) return std::nullopt;
         for (int k = last - 1; k >= 0; --k)
             for (const auto& r : rank_at(book_, study.objective(), all, k))
-                if (r.t->state == trial_state::paused && book_.at(*r.t).assigned == k)
+                if (r.t->state == trial_state::paused && book_.at(*r.t).assigned == k &&
+                    !study.held(r.t->number))
                     return promote(book_, *r.t, k + 1);
         return std::nullopt;
     }

@@ -28,7 +28,14 @@ public:
             // origin stays empty: the host records the sampler that made the params.
             return j;
         }
-        // Paused trials count as unfinished: something outside (a person) may resume them.
+        // A paused trial (another strategy's, in an earlier run) runs to its end; one a person
+        // holds is theirs to resume.
+        for (const trial* t : study.trials())
+            if (t->state == trial_state::paused && !study.held(t->number)) {
+                job j = job::of(job::kind::resume);
+                j.trial = t->number;
+                return j;
+            }
         if (study.count(trial_state::queued) > 0 || study.count(trial_state::running) > 0 ||
             study.count(trial_state::paused) > 0)
             return job::of(job::kind::wait);

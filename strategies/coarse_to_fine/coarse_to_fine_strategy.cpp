@@ -99,6 +99,16 @@ public:
                                         to_string(value{margin_}));
     }
 
+    void prepare(const study_plan& plan) override {
+        if (plan.budget < rounds_)
+            throw option_error("rounds",
+                               "coarse_to_fine needs at least one trial per round: "
+                               "rounds=" +
+                                   std::to_string(rounds_) + " but the study has " +
+                                   std::to_string(plan.budget) +
+                                   " trials; lower rounds or raise [experiment] trials");
+    }
+
     job next(study_view& study) override {
         const std::int64_t budget = study.budget();
         if (budget < rounds_)
@@ -107,9 +117,10 @@ public:
                 std::to_string(rounds_) + " but the study has " + std::to_string(budget) +
                 " trials; lower [strategy] rounds or raise [experiment] trials");
         auto all = study.trials();
-        // A paused trial holds its round's barrier: finish it first.
+        // A paused trial holds its round's barrier: finish it first (one a person holds waits
+        // for them).
         for (const trial* t : all)
-            if (t->state == trial_state::paused) {
+            if (t->state == trial_state::paused && !study.held(t->number)) {
                 job j;
                 j.what = job::kind::resume;
                 j.trial = t->number;

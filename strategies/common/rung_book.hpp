@@ -119,7 +119,7 @@ inline job promote(rung_book& book, const trial& t, int k) {
 /// A paused trial sent to a rung it has not reached (a job cut short): resume it there.
 inline std::optional<job> resume_unfinished(rung_book& book, const study_view& s) {
     for (const trial* t : s.trials()) {
-        if (t->state != trial_state::paused) continue;
+        if (t->state != trial_state::paused || s.held(t->number)) continue;
         const rung_book::entry& e = book.at(*t);
         if (e.rungs && e.assigned > e.reached) return promote(book, *t, e.assigned);
     }
@@ -190,7 +190,8 @@ inline std::optional<job> halving_pass(study_view& s, rung_book& book, const hal
             if (i < keep && e.assigned == k && !is_finished(t.state) &&
                 t.state != trial_state::paused)
                 e.assigned = k + 1;
-            if (t.state != trial_state::paused || e.assigned != k) continue;
+            // A trial a person holds is theirs: neither promoted nor pruned until released.
+            if (t.state != trial_state::paused || e.assigned != k || s.held(t.number)) continue;
             if (i >= keep)
                 s.prune(t.number, g.label + not_promoted(k, rungs[static_cast<std::size_t>(k)],
                                                          i + 1, ranked.size()));
@@ -208,7 +209,7 @@ inline void prune_paused(study_view& s, rung_book& book, const std::vector<const
                          const std::string& label = {}) {
     std::map<int, std::vector<ranked_trial>> by_rung;  // the group shares one ladder
     for (const trial* t : group) {
-        if (t->state != trial_state::paused) continue;
+        if (t->state != trial_state::paused || s.held(t->number)) continue;
         const rung_book::entry& e = book.at(*t);
         if (!e.rungs || e.reached < 0) {
             s.prune(t->number, label + "not promoted: the study is over");
@@ -234,14 +235,18 @@ public:
     explicit ladder_strategy(const options& o)
         : settings_(read_rung_settings(o)), book_([this](const trial&) { return &rungs_; }) {}
 
+    void prepare(const study_plan& plan) override { check_rung_plan(settings_, plan, name()); }
+
     decision on_report(study_view& study, const trial& t, std::int64_t step,
                        const metrics& m) override {
-        prepare(study);
+        set_up(study);
         return rung_report(book_, study, t, step, m);
     }
 
 protected:
-    void prepare(const study_view& study) {
+    virtual std::string name() const = 0;
+
+    void set_up(const study_view& study) {
         if (rungs_.empty())
             rungs_ = halving_rungs(settings_.min_steps, settings_.eta,
                                    longest_run(settings_, study.max_steps()));

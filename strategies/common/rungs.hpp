@@ -3,7 +3,9 @@
 // hyperband; header-only, since each strategy plugin is its own shared library.
 #pragma once
 
+#include <caviar/errors.hpp>
 #include <caviar/options.hpp>
+#include <caviar/strategy.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -71,6 +73,31 @@ inline std::int64_t longest_run(const rung_settings& s, std::int64_t model_max) 
                                     " steps (the model's max_steps is " +
                                     std::to_string(model_max) + ")");
     return r;
+}
+
+inline std::vector<std::int64_t> halving_rungs(std::int64_t r, std::int64_t eta, std::int64_t R);
+
+/// strategy::prepare of the rung strategies: the model must report more than one step, and the
+/// rung options must leave at least two rungs within its length (else nothing is compared
+/// before the end). Throws option_error naming the option, or std::invalid_argument.
+inline void check_rung_plan(const rung_settings& s, const study_plan& plan,
+                            const std::string& strategy) {
+    if (plan.max_steps <= 1)
+        throw std::invalid_argument(
+            strategy + " compares trials at rungs of their learning curves, but the model runs " +
+            std::to_string(plan.max_steps) +
+            " step: there is nothing to compare early (use batch for a one-shot model)");
+    const std::int64_t R = s.max_steps > 0 ? std::min(s.max_steps, plan.max_steps) : plan.max_steps;
+    const std::string longest =
+        std::to_string(R) + " steps (the model's max_steps is " + std::to_string(plan.max_steps) +
+        (s.max_steps > 0 ? ", the strategy's max_steps " + std::to_string(s.max_steps) : "") + ")";
+    if (s.min_steps > R)
+        throw option_error("min_steps", "min_steps=" + std::to_string(s.min_steps) +
+                                            " is above the longest run, " + longest);
+    if (halving_rungs(s.min_steps, s.eta, R).size() < 2)
+        throw option_error("min_steps", "min_steps=" + std::to_string(s.min_steps) +
+                                            " leaves one rung, the longest run of " + longest +
+                                            ": nothing is compared early; lower min_steps");
 }
 
 /// Successive halving's rung budgets: r, rη, rη², … while below R, then R.

@@ -56,7 +56,7 @@ public:
           book_([this](const trial& t) { return ladder(t); }) {}
 
     job next(study_view& study) override {
-        prepare(study);
+        set_up(study);
         if (auto j = resume_unfinished(book_, study)) return *j;
         auto all = study.trials();
         // Brackets by plan position; trials without a bracket (enqueued ones) run to R alone.
@@ -101,12 +101,14 @@ public:
 
     decision on_report(study_view& study, const trial& t, std::int64_t step,
                        const metrics& m) override {
-        prepare(study);
+        set_up(study);
         return rung_report(book_, study, t, step, m);
     }
 
+    void prepare(const study_plan& plan) override { check_rung_plan(settings_, plan, "hyperband"); }
+
 private:
-    void prepare(const study_view& study) {
+    void set_up(const study_view& study) {
         if (rungs_.empty()) {
             R_ = longest_run(settings_, study.max_steps());
             s_max_ = hyperband_s_max(settings_.min_steps, settings_.eta, R_);

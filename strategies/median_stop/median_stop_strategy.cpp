@@ -62,10 +62,28 @@ public:
                                         std::to_string(interval_));
     }
 
+    void prepare(const study_plan& plan) override {
+        if (plan.max_steps <= 1)
+            throw std::invalid_argument(
+                "median_stop judges trials by their learning curves, but the model runs one "
+                "step: there is nothing to stop early (use batch for a one-shot model)");
+        if (warmup_ >= plan.max_steps)
+            throw option_error("warmup_steps", "warmup_steps=" + std::to_string(warmup_) +
+                                                   " leaves no step to judge: the model runs " +
+                                                   std::to_string(plan.max_steps) +
+                                                   " steps and the last one is never judged");
+        if (min_trials_ >= plan.budget)
+            throw option_error("min_trials", "min_trials=" + std::to_string(min_trials_) +
+                                                 " other trials can never be reached with a "
+                                                 "budget of " +
+                                                 std::to_string(plan.budget) + " trials");
+    }
+
     job next(study_view& study) override {
-        // A paused trial (paused by another strategy in an earlier run) runs to its end.
+        // A paused trial (paused by another strategy in an earlier run) runs to its end; one a
+        // person holds waits for them.
         for (const trial* t : study.trials())
-            if (t->state == trial_state::paused) {
+            if (t->state == trial_state::paused && !study.held(t->number)) {
                 job j = job::of(job::kind::resume);
                 j.trial = t->number;
                 return j;

@@ -78,18 +78,32 @@ public:
                     .down = o.get_real("perturb_down"),
                     .up = o.get_real("perturb_up")} {}
 
-    job next(study_view& study) override {
-        if (!study.capabilities().checkpoints())
+    void prepare(const study_plan& plan) override {
+        if (!plan.capabilities.checkpoints()) throw std::invalid_argument(no_checkpoints);
+        const std::int64_t interval =
+            interval_option_ > 0
+                ? interval_option_
+                : std::max<std::int64_t>(1, std::llround(static_cast<double>(plan.max_steps) / 10));
+        if (interval >= plan.max_steps)
+            throw option_error("interval", "interval=" + std::to_string(interval) +
+                                               " is not below the model's " +
+                                               std::to_string(plan.max_steps) +
+                                               " steps: no member would ever exploit another");
+        if (plan.budget < 2)
             throw std::invalid_argument(
-                "pbt needs a model that saves checkpoints (an exploit continues from another "
-                "member's weights); this study's model does not: use a model with checkpoints "
-                "(e.g. mlp) or another strategy");
+                "pbt trains the trial budget as one population, and a population of " +
+                std::to_string(plan.budget) +
+                " cannot exploit itself: raise [experiment] trials to 2 or more");
+    }
+
+    job next(study_view& study) override {
+        if (!study.capabilities().checkpoints()) throw std::invalid_argument(no_checkpoints);
         auto all = study.trials();
         // Exploits decided for this generation go out before any donor moves on.
         while (!exploits_.empty()) {
             job j = exploits_.front();
             exploits_.pop_front();
-            if (paused(all, j.trial) && paused(all, j.from)) return j;
+            if (paused(all, j.trial) && paused(all, j.from) && !study.held(j.trial)) return j;
         }
         const std::int64_t interval = interval_of(study);
         if (static_cast<std::int64_t>(all.size()) < study.budget()) {
@@ -104,8 +118,9 @@ public:
         // The generation to close: the lowest step a member is paused at.
         std::optional<std::int64_t> lowest;
         bool running = false;
+        // A member a person holds sits out until they release it.
         for (const trial* t : all) {
-            if (t->state == trial_state::paused) {
+            if (t->state == trial_state::paused && !study.held(t->number)) {
                 if (!lowest || t->steps < *lowest) lowest = t->steps;
             } else if (t->state == trial_state::running || t->state == trial_state::queued) {
                 running = true;
@@ -124,7 +139,7 @@ public:
             if (!exploits_.empty()) return next(study);
         }
         for (const trial* t : all)
-            if (t->state == trial_state::paused && t->steps == s) {
+            if (t->state == trial_state::paused && t->steps == s && !study.held(t->number)) {
                 job j;
                 j.what = job::kind::resume;
                 j.trial = t->number;
@@ -148,6 +163,11 @@ public:
     void on_end(study_view&, const trial& t) override { pausing_.erase(t.number); }
 
 private:
+    static constexpr const char* no_checkpoints =
+        "pbt needs a model that saves checkpoints (an exploit continues from another member's "
+        "weights); this study's model does not: use a model with checkpoints (e.g. mlp) or "
+        "another strategy";
+
     // Trial numbers are positions in trials() (the host numbers them 0, 1, ...).
     static bool paused(std::span<const trial* const> all, std::int64_t number) {
         auto i = static_cast<std::size_t>(number);
@@ -176,7 +196,7 @@ private:
         };
         std::vector<ranked> members;
         for (const trial* t : study.trials())
-            if (t->state == trial_state::paused && t->steps == s)
+            if (t->state == trial_state::paused && t->steps == s && !study.held(t->number))
                 members.push_back({t, value_at(*t, obj.metric, s)});
         // Best first; a member without a finite value at s ranks last.
         std::stable_sort(members.begin(), members.end(), [&](const ranked& a, const ranked& b) {

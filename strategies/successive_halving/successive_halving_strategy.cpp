@@ -31,7 +31,7 @@ public:
     explicit successive_halving_strategy(const options& o) : ladder_strategy(o) {}
 
     job next(study_view& study) override {
-        prepare(study);
+        set_up(study);
         if (auto j = resume_unfinished(book_, study)) return *j;
         auto all = study.trials();
         // Rung 0 first: starting trials is never blocked by a barrier.
@@ -52,6 +52,9 @@ public:
         prune_paused(study, book_, g.members);
         return {};
     }
+
+private:
+    std::string name() const override { return "successive_halving"; }
 };
 
 }  // namespace
