@@ -447,15 +447,27 @@ BOOST_AUTO_TEST_CASE(a_round_after_only_failures_samples_the_whole_space) {
     BOOST_TEST(study.proposed_in.back() == branin_space().describe());
 }
 
-BOOST_AUTO_TEST_CASE(fewer_trials_than_rounds_is_an_error) {
+BOOST_AUTO_TEST_CASE(fewer_trials_than_rounds_is_a_configuration_error) {
     auto strat = make_c2f({{"rounds", std::int64_t{5}}});
-    sim_study study(branin_config(3));
+    auto sp = branin_space();
     try {
-        strat->next(study);
+        strat->prepare({.space = sp, .objective = {"value"}, .budget = 3, .max_steps = 1});
         BOOST_FAIL("no error");
-    } catch (const std::invalid_argument& e) {
+    } catch (const caviar::option_error& e) {
+        BOOST_TEST(e.option() == "rounds");
         BOOST_TEST(std::string(e.what()).find("at least one trial per round") != std::string::npos);
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_budget_lowered_below_the_rounds_ends_the_study_early) {
+    // caviar ctl budget may lower it mid-run: the last rounds stay empty.
+    auto strat = make_c2f({{"rounds", std::int64_t{5}}});
+    sim_study study(branin_config(2));
+    for (int i = 0; i < 2; ++i) {
+        trial& t = study.start(strat->next(study));
+        study.end(t, trial_state::complete, "", *strat);
+    }
+    BOOST_TEST((strat->next(study).what == job::kind::done));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -100,10 +100,19 @@ public:
         if (!study.capabilities().checkpoints()) throw std::invalid_argument(no_checkpoints);
         auto all = study.trials();
         // Exploits decided for this generation go out before any donor moves on.
+        // Both still where the generation found them: a person may have moved either since.
         while (!exploits_.empty()) {
-            job j = exploits_.front();
+            auto [s, j] = exploits_.front();
             exploits_.pop_front();
-            if (paused(all, j.trial) && paused(all, j.from) && !study.held(j.trial)) return j;
+            if (paused(all, j.trial) && paused(all, j.from) && !study.held(j.trial) &&
+                all[static_cast<std::size_t>(j.from)]->steps == s &&
+                all[static_cast<std::size_t>(j.trial)]->steps == s) {
+                // A model that cannot update continues with the donor's params as they are now
+                // (a person may have changed them on a resume since).
+                if (!study.capabilities().update())
+                    j.params = all[static_cast<std::size_t>(j.from)]->params;
+                return j;
+            }
         }
         const std::int64_t interval = interval_of(study);
         if (static_cast<std::int64_t>(all.size()) < study.budget()) {
@@ -226,7 +235,7 @@ private:
                 update ? strategies::pbt::explore(study.space(), fixed, donor.params, settings_, r)
                        : donor.params;
             j.steps = boundary_after(s, interval, study.max_steps());
-            exploits_.push_back(std::move(j));
+            exploits_.emplace_back(s, std::move(j));
         }
     }
 
@@ -235,7 +244,7 @@ private:
     strategies::pbt::explore_settings settings_;
     std::set<std::int64_t> pausing_;  // told to pause, not ended yet
     std::set<std::int64_t> decided_;  // generations (steps) whose exploits were decided
-    std::deque<job> exploits_;        // decided, not handed out yet
+    std::deque<std::pair<std::int64_t, job>> exploits_;  // decided at step s, not handed out yet
 };
 
 }  // namespace
