@@ -147,6 +147,39 @@ BOOST_AUTO_TEST_CASE(names_the_params_that_changed) {
                "a 1 -> –, b – -> x");
 }
 
+BOOST_AUTO_TEST_CASE(lists_param_changes_within_each_stretch) {
+    pbt_study s;
+    // A person changed trial 2's learning rate at steps 6 and 10. Its own stretch is steps 8-12
+    // (it copied trial 3 at step 8), so the change at step 10 is listed there; the one at step 6
+    // is not in its lineage: the weights it had before step 8 came from trial 3.
+    s.events.push_back({.trial = 2,
+                        .step = 10,
+                        .kind = "update",
+                        .detail = nlohmann::json{{"old", to_json_params(lr_units(0.096, 8))},
+                                                 {"new", to_json_params(lr_units(0.05, 8))}}
+                                      .dump(),
+                        .at = 2.5,
+                        .source = "manual"});
+    s.events.push_back({.trial = 2,
+                        .step = 6,
+                        .kind = "update",
+                        .detail = nlohmann::json{{"old", to_json_params(lr_units(0.3, 32))},
+                                                 {"new", to_json_params(lr_units(0.2, 32))}}
+                                      .dump(),
+                        .at = 1.5,
+                        .source = "manual"});
+    auto chain = lineage(s.trials, exploits(s.events), 2);
+    add_updates(chain, s.events);
+    BOOST_TEST_REQUIRE(chain.size() == 3u);
+    BOOST_TEST_REQUIRE(chain[0].updates.size() == 1u);
+    BOOST_TEST(chain[0].updates[0].step == 10);
+    BOOST_TEST(chain[0].updates[0].source == "manual");
+    BOOST_TEST(param_changes(chain[0].updates[0].before, chain[0].updates[0].after) ==
+               "learning_rate 0.096 -> 0.05");
+    BOOST_TEST(chain[1].updates.empty());
+    BOOST_TEST(to_json(chain)[0]["updates"][0]["step"] == 10);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(curves_with_jumps)
@@ -174,6 +207,37 @@ BOOST_AUTO_TEST_CASE(a_study_without_exploits_has_no_jumps) {
     BOOST_TEST(count(svg, "class=\"jump") == 0u);
     BOOST_TEST(count(svg, "<polyline") == 4u);
     BOOST_TEST(svg.find("dashed:") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(marks_what_a_person_did_on_the_trials_curve) {
+    pbt_study s;
+    s.events.clear();
+    // caviar ctl: trial 1 paused at step 3, given a new learning rate on its resume; trial 2's
+    // learning rate changed at step 6 without a pause.
+    s.events.push_back({.trial = 1,
+                        .step = 3,
+                        .kind = "pause",
+                        .detail = R"({"reason":"manual"})",
+                        .at = 1,
+                        .source = "manual"});
+    s.events.push_back({.trial = 2,
+                        .step = 6,
+                        .kind = "update",
+                        .detail = R"({"changes":"learning_rate 0.3 → 0.03"})",
+                        .at = 2,
+                        .source = "manual"});
+    s.events.push_back({.trial = 0, .step = 2, .kind = "exploit", .detail = "{}", .at = 3});
+    std::string svg = curves_chart(s.input());
+    BOOST_TEST(count(svg, "pt steered") == 2u);
+    BOOST_TEST(svg.find("<title>trial 2 at step 6: update learning_rate 0.3 → 0.03, by caviar "
+                        "ctl</title>") != std::string::npos,
+               svg);
+    BOOST_TEST(svg.find("blue ◆ = steered from outside") != std::string::npos);
+    std::istringstream in(svg);
+    boost::property_tree::ptree t;
+    BOOST_CHECK_NO_THROW(boost::property_tree::read_xml(in, t));
+    s.events.clear();
+    BOOST_TEST(curves_chart(s.input()).find("◆") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(skips_a_jump_whose_donor_point_is_gone) {

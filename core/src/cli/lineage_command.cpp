@@ -30,6 +30,10 @@ void print_chain(const study_record& s, const trial& t, const std::vector<trial>
         std::printf("  trial %-4lld steps %lld-%lld  %s\n", static_cast<long long>(st.trial),
                     static_cast<long long>(st.from_step), static_cast<long long>(st.to_step),
                     param_list(st.params).c_str());
+        for (const auto& u : st.updates)
+            std::printf("              at step %lld: %s (%s)\n", static_cast<long long>(u.step),
+                        param_changes(u.before, u.after).c_str(),
+                        u.source == "manual" ? "by caviar ctl" : "by the strategy");
         if (st.began) {
             std::string changes = param_changes(st.donor_params, st.began->new_params);
             std::printf(
@@ -57,11 +61,13 @@ int lineage_command(const args& a) {
         "Usage: caviar lineage STORE [OPTIONS]\n\n"
         "Shows whose weights a trial carries after population-based training: each exploit\n"
         "(continuing from another trial's checkpoint with explored params), from the trial\n"
-        "back to a start from scratch. Default: the best complete trial.\n\nOptions");
+        "back to a start from scratch, with the params changed along the way (by caviar ctl or\n"
+        "the strategy). Default: the best complete trial.\n\nOptions");
     d.add_options()("trial", po::value<std::int64_t>(), "this trial (its number)")(
         "format", po::value<std::string>()->default_value("text"),
         "text or json ({study, trial, state, metric, value, exploits, chain: [{trial, "
-        "from_step, to_step, params, exploit: {from, from_step, step, old, new, donor}}]})");
+        "from_step, to_step, params, updates: [{step, source, old, new}], exploit: {from, "
+        "from_step, step, old, new, donor}}]})");
     po::variables_map vm;
     if (!parse_store_arguments(a, d, vm)) return ok;
     auto format = vm["format"].as<std::string>();
@@ -89,8 +95,10 @@ int lineage_command(const args& a) {
         }
         chosen = best.front();
     }
-    auto all = exploits(db->load_events(s.id));
+    auto events = db->load_events(s.id);
+    auto all = exploits(events);
     auto chain = lineage(trials, all, chosen->number);
+    add_updates(chain, events);
     if (format == "json") {
         nlohmann::json out = {
             {"study", s.name},

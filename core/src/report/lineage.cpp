@@ -117,13 +117,35 @@ std::vector<lineage_stretch> lineage(const std::vector<trial>& trials,
     return chain;
 }
 
+void add_updates(std::vector<lineage_stretch>& chain, const std::vector<trial_event>& events) {
+    double until = std::numeric_limits<double>::infinity();  // the copy that ended the stretch
+    for (auto& s : chain) {
+        for (const auto& e : events) {
+            if (e.kind != "update" || e.trial != s.trial || e.at >= until) continue;
+            if (e.step < s.from_step || e.step > s.to_step) continue;
+            auto d = nlohmann::json::parse(e.detail, nullptr, false);
+            if (!d.is_object()) continue;
+            s.updates.push_back({e.step, e.source,
+                                 params_from_json(d.value("old", nlohmann::json::object())),
+                                 params_from_json(d.value("new", nlohmann::json::object()))});
+        }
+        if (s.began) until = s.began->at;
+    }
+}
+
 nlohmann::json to_json(const std::vector<lineage_stretch>& chain) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : chain) {
         nlohmann::json j = {{"trial", s.trial},
                             {"from_step", s.from_step},
                             {"to_step", s.to_step},
-                            {"params", params_to_json(s.params)}};
+                            {"params", params_to_json(s.params)},
+                            {"updates", nlohmann::json::array()}};
+        for (const auto& u : s.updates)
+            j["updates"].push_back({{"step", u.step},
+                                    {"source", u.source},
+                                    {"old", params_to_json(u.before)},
+                                    {"new", params_to_json(u.after)}});
         if (s.began)
             j["exploit"] = {{"from", s.began->from},
                             {"from_step", s.began->from_step},

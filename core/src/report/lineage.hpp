@@ -44,6 +44,14 @@ struct lineage_stretch {
     /// The params of the trial it copied from, at the copy (what explore started from).
     caviar::params donor_params;
     std::optional<exploit_record> began;
+    /// Params changed during the stretch without a copy ("update" events: a person with caviar
+    /// ctl, or a strategy), oldest first.
+    struct update {
+        std::int64_t step = 0;
+        std::string source;  // "manual", "strategy"
+        caviar::params before, after;
+    };
+    std::vector<update> updates;
 };
 
 /// The chain of trial `number`, newest stretch first: its own steps since its last exploit, then
@@ -53,8 +61,13 @@ std::vector<lineage_stretch> lineage(const std::vector<trial>& trials,
                                      const std::vector<exploit_record>& exploits,
                                      std::int64_t number);
 
-/// {"trial", "from_step", "to_step", "params", "exploit": {"from", "from_step", "step", "old",
-/// "new", "donor"}} per stretch (no "exploit" on the first).
+/// Fills each stretch's updates from the study's events: the trial's "update" events within its
+/// steps, before the copy that ended the stretch.
+void add_updates(std::vector<lineage_stretch>& chain, const std::vector<trial_event>& events);
+
+/// {"trial", "from_step", "to_step", "params", "updates": [{"step", "source", "old", "new"}],
+/// "exploit": {"from", "from_step", "step", "old", "new", "donor"}} per stretch (no "exploit"
+/// on the first).
 nlohmann::json to_json(const std::vector<lineage_stretch>& chain);
 
 /// The params that differ between a and b as "lr 0.1 -> 0.08, units 64 -> 32" (absent: "–").

@@ -3,7 +3,9 @@
 #include "report/lineage.hpp"
 #include "report/svg/escape.hpp"
 #include "report/svg/palette.hpp"
+#include "report/trial_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -51,8 +53,15 @@ std::string curves_chart(const chart_input& in) {
     auto range = colour_range(in.trials);
 
     auto jumps = exploits(in.events);
-    // A second legend line below the first when there are jumps.
-    const double legend_room = jumps.empty() ? 0 : 16;
+    // What a person did from outside (caviar ctl), and a strategy's mid-run param changes.
+    auto steered = [](const trial_event& e) {
+        if (e.step < 1 || (e.source != "manual" && e.kind != "update")) return false;
+        return e.kind == "pause" || e.kind == "update" || e.kind == "resume" || e.kind == "prune" ||
+               e.kind == "restart";
+    };
+    const bool any_steered = std::any_of(in.events.begin(), in.events.end(), steered);
+    // More legend lines below the first when there are jumps or changes.
+    const double legend_room = (jumps.empty() ? 0 : 16) + (any_steered ? 16 : 0);
     std::string out =
         svg_open("curves", width, height + legend_room, "learning curves of " + metric);
     out += x_axis(x, f, "step");
@@ -124,8 +133,25 @@ std::string curves_chart(const chart_input& in) {
                "\"><title>" + xml_escape(title) + "</title></line>\n";
         ++drawn;
     }
-    if (drawn > 0)
+    // A diamond on the trial's curve at that step, the event in its tooltip.
+    for (const auto& e : in.events) {
+        if (!steered(e)) continue;
+        auto t = by_number.find(e.trial);
+        if (t == by_number.end()) continue;
+        auto at = metric_at(*t->second, metric, e.step);
+        if (!at) continue;
+        const bool manual = e.source == "manual";
+        out += marker(marker_shape::diamond, x(static_cast<double>(e.step)), y(*at), 4.5,
+                      manual ? "#1f77b4" : colours[e.trial],
+                      trial_attrs(*t->second, manual ? "pt steered" : "pt changed"), describe(e));
+    }
+    if (any_steered)
         out += text(f.left, height + legend_room - 8,
+                    "◆ = params changed mid-run; blue ◆ = steered from outside (caviar ctl: "
+                    "pause, new params, resume, prune)",
+                    "start", "legend");
+    if (drawn > 0)
+        out += text(f.left, height + (any_steered ? legend_room - 24 : legend_room - 8),
                     "dashed: a trial continuing from another trial's checkpoint (PBT exploit: "
                     "its weights, explored params)",
                     "start", "legend");
