@@ -26,3 +26,23 @@ function(caviar_add_plugin name kind)
   install(TARGETS ${target} LIBRARY DESTINATION ${CAVIAR_PLUGIN_DIR})
   set_property(GLOBAL APPEND PROPERTY CAVIAR_PLUGIN_TARGETS ${target})
 endfunction()
+
+# caviar_add_conformance_test(TARGET [OPTIONS NAME=VALUE...])
+#
+# Adds a CTest test, TARGET_conformance, that runs the conformance kit on the sampler or
+# strategy plugin built by TARGET (`caviar check $<TARGET_FILE:TARGET>`): the same checks
+# caviar's own tests run over every shipped plugin. OPTIONS are plugin options for the check
+# (required ones, or a setting to check). Needs CAVIAR_EXECUTABLE (set by find_package(caviar)).
+function(caviar_add_conformance_test target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "OPTIONS")
+  if(NOT CAVIAR_EXECUTABLE)
+    message(FATAL_ERROR "caviar_add_conformance_test(${target}): CAVIAR_EXECUTABLE is not set "
+                        "(find_package(caviar) sets it)")
+  endif()
+  set(options)
+  foreach(o IN LISTS arg_OPTIONS)
+    list(APPEND options --option ${o})
+  endforeach()
+  add_test(NAME ${target}_conformance
+           COMMAND ${CAVIAR_EXECUTABLE} check $<TARGET_FILE:${target}> ${options})
+endfunction()

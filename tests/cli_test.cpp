@@ -170,6 +170,31 @@ BOOST_AUTO_TEST_CASE(validate_reports_strategy_mismatches_at_their_place) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(check_runs_a_plugin_through_its_conformance_kit) {
+    auto sampler = run({bin, "check", "random"});
+    BOOST_TEST(sampler.exit_code == 0, sampler.out << sampler.err);
+    BOOST_TEST(sampler.out.find("sampler kit: 11 checks passed, 0 failures") != std::string::npos,
+               sampler.out);
+    auto strategy = run({bin, "check", "asha", "--seeds", "2", "-v"});
+    BOOST_TEST(strategy.exit_code == 0, strategy.out << strategy.err);
+    BOOST_TEST(strategy.out.find("ok    studies_steered_from_outside_stay_consistent") !=
+                   std::string::npos,
+               strategy.out);
+    auto broken = run({bin, "check", CAVIAR_FIXTURE_PLUGIN_DIR "/sampler_off_grid.so"});
+    BOOST_TEST(broken.exit_code == 1);
+    BOOST_TEST(broken.out.find("FAIL  proposes_values_in_range_and_on_grid") != std::string::npos,
+               broken.out);
+    auto required = run({bin, "check", CAVIAR_FIXTURE_PLUGIN_DIR "/sampler_fixture_ok.so"});
+    BOOST_TEST(required.exit_code == 2);
+    BOOST_TEST(required.err.find("\"mode\" is required") != std::string::npos, required.err);
+    auto given =
+        run({bin, "check", CAVIAR_FIXTURE_PLUGIN_DIR "/sampler_fixture_ok.so", "-o", "mode=fast"});
+    BOOST_TEST(given.out.find("checks passed") != std::string::npos, given.out << given.err);
+    auto model = run({bin, "check", "mlp"});
+    BOOST_TEST(model.exit_code == 2);
+    BOOST_TEST(model.err.find("no conformance kit for models yet") != std::string::npos, model.err);
+}
+
 BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
     temp_dir dir;
     auto file = dir.write("bad.toml",

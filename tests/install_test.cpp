@@ -31,8 +31,9 @@ const fs::path& installed_prefix() {
     return prefix;
 }
 
-// Configures and builds a plugin project against the installed caviar, then runs its tests.
-void build_and_test(const fs::path& source, const fs::path& build) {
+// Configures and builds a plugin project against the installed caviar, then runs its tests;
+// returns what ctest printed.
+std::string build_and_test(const fs::path& source, const fs::path& build) {
     auto configure =
         run({cmake, "-S", source.string(), "-B", build.string(), "-G", CAVIAR_CMAKE_GENERATOR,
              "-DCMAKE_PREFIX_PATH=" + installed_prefix().string()});
@@ -42,6 +43,7 @@ void build_and_test(const fs::path& source, const fs::path& build) {
     auto tested = run({ctest, "--test-dir", build.string(), "--output-on-failure"});
     BOOST_TEST(tested.exit_code == 0, tested.out << tested.err);
     BOOST_TEST(tested.out.find("100% tests passed") != std::string::npos, tested.out);
+    return tested.out;
 }
 
 }  // namespace
@@ -53,7 +55,9 @@ BOOST_AUTO_TEST_CASE(an_out_of_tree_plugin_builds_against_the_installed_package)
 
     // The template's own test runs its example experiment through the installed caviar.
     auto build = dir / "template-build";
-    build_and_test(std::string(CAVIAR_SOURCE_DIR) + "/examples/plugin-template", build);
+    auto tested =
+        build_and_test(std::string(CAVIAR_SOURCE_DIR) + "/examples/plugin-template", build);
+    BOOST_TEST(tested.find("caviar_sampler_halton_conformance") != std::string::npos, tested);
     BOOST_TEST_REQUIRE(std::filesystem::exists(build / "sampler_halton.so"));
 
     const std::string caviar = (prefix / "bin/caviar").string();
@@ -120,8 +124,11 @@ BOOST_AUTO_TEST_CASE(caviar_new_plugin_writes_samplers_and_strategies_too) {
         auto project = dir / ("my_" + kind);
         auto made = run({caviar, "new", "plugin", kind, "my_" + kind, "--dir", project.string()});
         BOOST_TEST_REQUIRE(made.exit_code == 0, made.err);
-        build_and_test(project, dir / ("my_" + kind + "-build"));
+        auto out = build_and_test(project, dir / ("my_" + kind + "-build"));
         BOOST_TEST(fs::exists(dir / ("my_" + kind + "-build") / (kind + "_my_" + kind + ".so")));
+        // The project's tests include the conformance kit, through the installed caviar.
+        BOOST_TEST(out.find("caviar_" + kind + "_my_" + kind + "_conformance") != std::string::npos,
+                   out);
     }
 }
 

@@ -24,5 +24,6 @@ int report_command(const args& a);
 int curves_command(const args& a);
 int lineage_command(const args& a);
 int ctl_command(const args& a);
+int check_command(const args& a);
 
 }  // namespace caviar::cli

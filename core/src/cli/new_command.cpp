@@ -252,7 +252,12 @@ std::string cmake_lists(const std::string& kind, const std::string& name) {
            "add_test(NAME example COMMAND ${CMAKE_COMMAND}\n"
            "    -DCAVIAR=${CAVIAR_EXECUTABLE} -DEXPERIMENT=${PROJECT_SOURCE_DIR}/example.toml\n"
            "    -DSTORE=${PROJECT_BINARY_DIR}/example.db -DPLUGIN_DIR=${PROJECT_BINARY_DIR}" +
-           origin + "\n    -P ${CAVIAR_RUN_EXAMPLE})\n";
+           origin + "\n    -P ${CAVIAR_RUN_EXAMPLE})\n" +
+           (kind == "model" ? std::string()
+                            : "\n# The " + kind +
+                                  " conformance kit through the installed caviar (caviar check).\n"
+                                  "caviar_add_conformance_test(caviar_" +
+                                  kind + "_" + name + ")\n");
 }
 
 std::string readme(const std::string& kind, const std::string& name) {
@@ -273,7 +278,14 @@ std::string readme(const std::string& kind, const std::string& name) {
            ".so` with `caviar_add_plugin()` and declares the test |\n"
            "| `example.toml` | an experiment that uses the plugin |\n"
            "\nThe test (`ctest`) runs `example.toml` with the installed `caviar` through the "
-           "package's `${CAVIAR_RUN_EXAMPLE}` script and checks every trial completed.\n\n"
+           "package's `${CAVIAR_RUN_EXAMPLE}` script and checks every trial completed" +
+           (kind == "model" ? std::string(".\n\n")
+                            : std::string("; a second one (`caviar_add_conformance_test`) runs "
+                                          "the " +
+                                          kind +
+                                          " conformance kit on the plugin (`caviar check`), the "
+                                          "checks every shipped " +
+                                          kind + " passes.\n\n")) +
            "```sh\n"
            "cmake -S . -B build -DCMAKE_PREFIX_PATH=/path/to/caviar/prefix   # where caviar is "
            "installed\n"
