@@ -44,15 +44,24 @@ one_run() {
 
 measure() {  # label caviar store
   local label=$1 caviar=$2 store=$3
+  # Start-up (loading plugins, opening the store) is paid once: a 1-trial study measures it, and
+  # "net" is the cost of each further trial.
+  : > "$work/runs"
+  for _ in $(seq "$reps"); do one_run "$caviar" 1 "$store" >> "$work/runs"; done
+  local start
+  start=$(cut -d' ' -f1 "$work/runs" | median)
+  printf "%-9s %-8s start-up (1 trial) median %.3f s\n" "$label" \
+    "$( [[ $store == :memory: ]] && echo memory || echo disk )" "$start"
   for n in $sizes; do
     : > "$work/runs"
     for _ in $(seq "$reps"); do one_run "$caviar" "$n" "$store" >> "$work/runs"; done
     local med rss
     med=$(cut -d' ' -f1 "$work/runs" | median)
     rss=$(cut -d' ' -f2 "$work/runs" | median)
-    printf "%-9s %-8s %7d trials  median %7.3f s  %6.1f us per trial  peak RSS %4.0f MB  (%d runs)\n" \
+    printf "%-9s %-8s %7d trials  median %7.3f s  %6.1f us per trial, net %6.1f us  peak RSS %4.0f MB  (%d runs)\n" \
       "$label" "$( [[ $store == :memory: ]] && echo memory || echo disk )" "$n" "$med" \
-      "$(echo "$med * 1000000 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$reps"
+      "$(echo "$med * 1000000 / $n" | bc -l)" "$(echo "($med - $start) * 1000000 / ($n - 1)" | bc -l)" \
+      "$(echo "$rss / 1024" | bc -l)" "$reps"
   done
 }
 

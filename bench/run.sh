@@ -63,3 +63,5 @@ echo
 "$here/search_quality.sh" "$build"
 echo
 "$here/sampler_cost.sh" "$build"
+echo
+"$here/overhead_scaling.sh" "$build"
