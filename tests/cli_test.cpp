@@ -5,7 +5,11 @@
 #include "support/process.hpp"
 #include "support/terminal.hpp"
 
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iterator>
 
 #include <regex>
 #include <set>
@@ -193,6 +197,33 @@ BOOST_AUTO_TEST_CASE(check_runs_a_plugin_through_its_conformance_kit) {
     auto model = run({bin, "check", "mlp"});
     BOOST_TEST(model.exit_code == 2);
     BOOST_TEST(model.err.find("no conformance kit for models yet") != std::string::npos, model.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_store_of_an_older_caviar_is_upgraded_by_any_command) {
+    temp_dir dir;
+    const auto db = dir / "old.db";
+    std::ifstream in(std::string(CAVIAR_SOURCE_DIR) + "/tests/fixtures/store/schema_v2.sql");
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    sql +=
+        "INSERT INTO studies VALUES (1, 'old', 5, 10, 'value', 'minimize', "
+        "'0000000000000001', 'x float [0, 1] linear\n', '', 'random', 'batch', 'functions', 1);"
+        "INSERT INTO trials (study_id, number, state, seed, value, steps) "
+        "VALUES (1, 0, 'complete', 3, 0.25, 1);"
+        "INSERT INTO params VALUES (1, 0, 'x', 0.5);";
+    sqlite3* h = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    BOOST_TEST_REQUIRE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+    auto r = run({bin, "trials", db.string()});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("complete") != std::string::npos, r.out);
+    BOOST_TEST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &q, nullptr);
+    BOOST_TEST_REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+    BOOST_TEST(sqlite3_column_int(q, 0) == 3);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
 }
 
 BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
@@ -403,7 +434,8 @@ BOOST_AUTO_TEST_CASE(a_second_process_on_a_running_study_is_refused) {
     // It would requeue the first one's running trials; a study in another store (or another
     // study in the same store) is fine.
     temp_dir dir;
-    auto file = dir.write("t.toml", testbed_file("busy", 8, "steps = 4\nstep_ms = 60\n"));
+    // Long enough to outlast the second run's wait for the lock (a ctl may hold it briefly).
+    auto file = dir.write("t.toml", testbed_file("busy", 8, "steps = 4\nstep_ms = 150\n"));
     process first({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
     wait_for_complete(dir / "study.db", 1);
     auto second = run({bin, "run", file.string(), "-q"}, fixture_env);

@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(a_pause_saves_the_checkpoint_and_a_resume_hands_it_back) {
     BOOST_TEST_REQUIRE(r.checkpoint.has_value());
     BOOST_TEST(*r.checkpoint == "weights@2");
     BOOST_TEST(r.first_step == 2);
-    BOOST_TEST(!r.update);
+    BOOST_TEST(r.update);  // the run takes the trial's params as the store has them
     auto kinds = h.events_of(0);
     BOOST_TEST_REQUIRE(kinds.size() == 2u);
     BOOST_TEST(kinds[0].kind == "pause");
@@ -356,6 +356,25 @@ BOOST_AUTO_TEST_CASE(set_changes_params_at_the_next_step_without_a_pause) {
     BOOST_TEST(ev[0].step == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_restart_with_new_params_drops_the_old_runs_checkpoint) {
+    harness h(1, {capability::checkpoints});  // checkpoints, no update
+    auto& c = h.open();
+    auto a = h.next();
+    c.apply(cmd(command_kind::pause, 0));
+    auto d = h.step(a, 1, 0.5);
+    c.end({.trial = 0, .state = trial_state::paused, .error = d.reason, .checkpoint = "old run"});
+    BOOST_TEST(h.db.checkpoint_step(h.study.id, 0).has_value());
+    BOOST_TEST(!c.apply(cmd(command_kind::resume, 0, {{"learning_rate", 0.02}})));
+    auto r = h.next();
+    BOOST_TEST(!r.checkpoint);
+    BOOST_TEST(r.first_step == 0);
+    // Interrupted now, it goes back to queued (from step 0), not to the old run at step 1.
+    BOOST_TEST(!h.db.checkpoint_step(h.study.id, 0).has_value());
+    c.request_stop();
+    c.interrupt(0);
+    BOOST_TEST(h.stored(0).state == trial_state::queued);
+}
+
 BOOST_AUTO_TEST_CASE(commands_that_break_a_rule_are_refused_with_the_rule) {
     harness h(2, {capability::checkpoints});  // no update
     auto& c = h.open();
@@ -429,12 +448,12 @@ BOOST_AUTO_TEST_CASE(prune_ends_a_running_paused_or_queued_trial) {
     BOOST_TEST(*why == "budget 2 is below the 4 trials the study has already");
 }
 
-BOOST_AUTO_TEST_CASE(commands_posted_while_nothing_ran_are_refused_on_open) {
+BOOST_AUTO_TEST_CASE(commands_posted_while_nothing_ran_are_dropped_on_open) {
     harness h(1);
     auto seq = h.post(cmd(command_kind::stop));
     h.cfg.opened_at = 1e12;  // opened after it was posted
     h.open();
-    BOOST_TEST(h.command(seq).state == "refused");
+    BOOST_TEST(h.command(seq).state == "dropped");
     BOOST_TEST(h.command(seq).result.find("no caviar process") != std::string::npos);
 }
 
@@ -452,7 +471,7 @@ BOOST_AUTO_TEST_CASE(a_held_trial_stays_held_when_the_study_is_reopened) {
     BOOST_TEST((c.try_next().what == work::kind::wait));  // the strategy may not resume it
 }
 
-BOOST_AUTO_TEST_CASE(a_pending_command_is_refused_when_its_trial_ends_first) {
+BOOST_AUTO_TEST_CASE(a_pending_command_is_dropped_when_its_trial_ends_first) {
     harness h(1);
     auto& c = h.open();
     auto a = h.next();
@@ -460,8 +479,9 @@ BOOST_AUTO_TEST_CASE(a_pending_command_is_refused_when_its_trial_ends_first) {
     c.poll_commands();
     h.step(a, 1, 0.5, true);  // its last step: it completes instead
     c.end({.trial = 0, .state = trial_state::complete});
-    BOOST_TEST(h.command(seq).state == "refused");
-    BOOST_TEST(h.command(seq).result.find("before it could pause") != std::string::npos);
+    BOOST_TEST(h.command(seq).state == "dropped");  // not a rule: it came too late
+    BOOST_TEST(h.command(seq).result.find("before it could pause (it was its last step)") !=
+               std::string::npos);
     auto stop = h.post(cmd(command_kind::stop));
     c.poll_commands();
     BOOST_TEST(c.stop_requested());
@@ -494,7 +514,8 @@ BOOST_AUTO_TEST_CASE(resumes_from_its_own_checkpoint) {
     BOOST_TEST(p.refusal.empty());
     BOOST_TEST(p.checkpoint_of == 0);
     BOOST_TEST(p.first_step == 5);
-    BOOST_TEST(!p.update);
+    BOOST_TEST(p.update);  // the checkpoint may hold older params than the trial's
+    BOOST_TEST(!p.drop_checkpoint);
     BOOST_TEST_REQUIRE(p.events.size() == 1u);
     BOOST_TEST(p.events[0].first == "resume");
 }
@@ -513,6 +534,7 @@ BOOST_AUTO_TEST_CASE(new_params_without_update_restart_from_step_0) {
     BOOST_TEST(p.refusal.empty());
     BOOST_TEST(p.checkpoint_of == -1);
     BOOST_TEST(p.first_step == 0);
+    BOOST_TEST(p.drop_checkpoint);  // the old run's checkpoint must not come back on a rollback
     BOOST_TEST_REQUIRE(p.events.size() == 2u);
     BOOST_TEST(p.events[0].first == "update");
     BOOST_TEST(p.events[1].first == "restart");

@@ -307,6 +307,11 @@ BOOST_AUTO_TEST_CASE(a_study_no_process_runs_is_changed_in_the_store_where_it_ma
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     trials = load(db);
     BOOST_TEST(trials.size() == 3u);
+    {
+        caviar::store st(db, true);
+        // The budget ctl set holds: the file still says 2, as it did at the last run.
+        BOOST_TEST(st.find_study("s")->budget == 3);
+    }
     BOOST_TEST(trials[0].state == caviar::trial_state::pruned);
     for (std::size_t i = 1; i < trials.size(); ++i)
         BOOST_TEST(trials[i].state == caviar::trial_state::complete);

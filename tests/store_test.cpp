@@ -498,8 +498,9 @@ BOOST_AUTO_TEST_CASE(upgrades_older_stores_in_place) {
     for (int version : {1, 2}) {
         fs::remove_all(file.parent_path());
         write_old_store(file, version);
-        // A reporting command refuses it (it would read columns that are not there yet).
-        BOOST_TEST(contains(error_of([&] { store r(file, true); }), "older caviar"));
+        // Read-only, it says why it cannot be read as it is (its columns are not there yet);
+        // a read-write open upgrades it (the reporting commands do that first).
+        BOOST_CHECK_THROW(store(file, true), store_outdated);
         store s(file);
         BOOST_TEST(query(file, "PRAGMA user_version") == "3");
         auto st = s.find_study("alpha");

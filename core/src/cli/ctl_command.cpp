@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace caviar::cli {
 
@@ -153,7 +154,7 @@ int ctl_command(const args& a) {
         "json", "status: print one JSON object")(
         "no-wait", "post the command and return without waiting for it to apply")(
         "timeout", po::value<double>()->default_value(0),
-        "seconds to wait for the command to apply (0: until it applies or is refused)")(
+        "seconds to wait for the command to apply (0: until it is applied, refused or dropped)")(
         "help,h", "show this help");
     po::options_description hidden;
     hidden.add_options()("store", po::value<std::string>())("words",
@@ -226,21 +227,34 @@ int ctl_command(const args& a) {
         if (!changes) return usage;
         c.params = *changes;
     }
-    auto events = db.load_events(s.id);
-    auto held = held_trials(trials, events);
-    command_facts facts{.space = sp,
-                        .architecture = s.architecture,
-                        .capabilities = s.capabilities,
-                        .model_name = s.model,
-                        .trials = static_cast<std::int64_t>(trials.size())};
-    if (auto why = check_command(c, t, t && held.count(t->number), facts)) {
+    // The rules, against the store as it is now.
+    auto refusal = [&]() -> std::optional<std::string> {
+        auto now = db.load_trials(s.id);
+        auto held = held_trials(now, db.load_events(s.id));
+        const trial* at = c.trial >= 0 && c.trial < static_cast<std::int64_t>(now.size())
+                              ? &now[static_cast<std::size_t>(c.trial)]
+                              : nullptr;
+        command_facts facts{.space = sp,
+                            .architecture = s.architecture,
+                            .capabilities = s.capabilities,
+                            .model_name = s.model,
+                            .trials = static_cast<std::int64_t>(now.size())};
+        return check_command(c, at, at && held.count(at->number), facts);
+    };
+    if (auto why = refusal()) {
         std::fprintf(stderr, "caviar ctl: refused: %s\n", why->c_str());
         return usage;
     }
 
     if (auto lock = take_if_idle(file, s)) {
-        // No process runs the study.
+        // No process runs the study. It may have finished since the check: check again, now
+        // that no run can start.
         if (c.kind == command_kind::prune || c.kind == command_kind::budget) {
+            if (auto why = refusal()) {
+                std::fprintf(stderr, "caviar ctl: refused: %s\n", why->c_str());
+                return usage;
+            }
+            s = *db.find_study(s.name);
             std::printf("%s\n", apply_to_store(db, s, c).c_str());
             return ok;
         }
@@ -264,11 +278,13 @@ int ctl_command(const args& a) {
         std::printf("%s\n", done.result.c_str());
         return ok;
     }
-    if (done.state == "refused") {
+    if (done.state == "refused") {  // a rule, checked again when the study took it
         std::fprintf(stderr, "caviar ctl: refused: %s\n", done.result.c_str());
-        // A rule the study broke when it took the command is a refusal like any other; a study
-        // that ended first is not the user's mistake.
-        return done.result.find("ended before") != std::string::npos ? study_failed : usage;
+        return usage;
+    }
+    if (done.state == "dropped") {  // not the user's mistake: the trial or the study moved on
+        std::fprintf(stderr, "caviar ctl: not applied: %s\n", done.result.c_str());
+        return study_failed;
     }
     if (vm.count("no-wait")) {
         std::printf("posted command #%lld (%s): %s\n", static_cast<long long>(done.seq),

@@ -47,11 +47,20 @@ int enqueue_command(const args& a) {
         apply_to_store(db, s, c);
     } else {
         command_record done = post_and_wait(db, file, s, c, {});
-        if (done.state != "applied") {
+        if (done.state == "dropped") {
+            // The study ended before it took the configuration: queue it for the next run.
+            auto idle = take_if_idle(file, s);
+            if (!idle) {
+                std::fprintf(stderr, "caviar enqueue: not applied: %s\n", done.result.c_str());
+                return study_failed;
+            }
+            apply_to_store(db, s, c);
+        } else if (done.state != "applied") {
             std::fprintf(stderr, "caviar enqueue: refused: %s\n", done.result.c_str());
             return usage;
+        } else {
+            c.trial = done.trial;
         }
-        c.trial = done.trial;
     }
     std::printf("queued trial #%lld in study \"%s\": %s\n", static_cast<long long>(c.trial),
                 s.name.c_str(), text.c_str());

@@ -38,7 +38,7 @@ void print_summary(const run_result& r, const experiment& e) {
     std::int64_t pruned = counts[static_cast<int>(trial_state::pruned)];
     std::printf("\nstudy \"%s\" (%s): %lld trials finished (budget %lld): %lld complete",
                 e.name.c_str(), e.store.c_str(), static_cast<long long>(complete + failed + pruned),
-                static_cast<long long>(e.trials), static_cast<long long>(complete));
+                static_cast<long long>(r.study.budget), static_cast<long long>(complete));
     if (pruned) std::printf(", %lld pruned", static_cast<long long>(pruned));
     if (failed) std::printf(", %lld failed", static_cast<long long>(failed));
     std::printf("; this run took %s on %d thread%s (%lld steps, workers busy %.0f%%)\n",

@@ -31,8 +31,24 @@ study_record select_study(store& db, const po::variables_map& vm) {
 }
 
 std::unique_ptr<store> open_store(const po::variables_map& vm) {
+    const auto file = vm["store"].as<std::string>();
     try {
-        return std::make_unique<store>(vm["store"].as<std::string>(), true);
+        try {
+            return std::make_unique<store>(file, true);
+        } catch (const store_outdated&) {
+            // An older caviar's store: upgraded in place once (tables and columns added, nothing
+            // removed), then read.
+            try {
+                store upgrade(file);
+            } catch (const store_error& e) {
+                throw store_error(file +
+                                  " was written by an older caviar and cannot be upgraded "
+                                  "here (" +
+                                  e.what() +
+                                  "); run a caviar command on it where the file is writable");
+            }
+            return std::make_unique<store>(file, true);
+        }
     } catch (const store_error& e) {
         throw po::error(e.what());
     }

@@ -19,6 +19,10 @@ double unix_now() {
 
 }  // namespace
 
+bool ended(const command_record& c) {
+    return c.state == "applied" || c.state == "refused" || c.state == "dropped";
+}
+
 std::optional<study_lock> take_if_idle(const std::filesystem::path& store_file,
                                        const study_record& s) {
     try {
@@ -42,7 +46,7 @@ command_record post_and_wait(store& db, const std::filesystem::path& store_file,
         auto now_c = db.find_command(c.seq);
         if (!now_c)
             throw store_error("command " + std::to_string(c.seq) + " vanished from the store");
-        if (now_c->state == "applied" || now_c->state == "refused") return *now_c;
+        if (ended(*now_c)) return *now_c;
         if (now_c->state == "accepted" && !told_accepted) {
             told_accepted = true;
             std::fprintf(stderr, "caviar ctl: accepted: %s\n", now_c->result.c_str());
@@ -55,9 +59,8 @@ command_record post_and_wait(store& db, const std::filesystem::path& store_file,
             last_check = now;
             if (auto lock = take_if_idle(store_file, s)) {
                 auto again = db.find_command(c.seq);
-                if (again && (again->state == "applied" || again->state == "refused"))
-                    return *again;
-                db.set_command_state(c.seq, "refused",
+                if (again && ended(*again)) return *again;
+                db.set_command_state(c.seq, "dropped",
                                      "the study ended before the command could apply");
                 return *db.find_command(c.seq);
             }

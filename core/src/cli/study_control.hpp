@@ -17,14 +17,17 @@ namespace caviar::cli {
 std::optional<study_lock> take_if_idle(const std::filesystem::path& store_file,
                                        const study_record& s);
 
+/// Whether the command is over: applied, refused or dropped.
+bool ended(const command_record& c);
+
 struct wait_options {
     bool wait = true;    // false: post and return (--no-wait)
     double timeout = 0;  // seconds; 0 = until the command is applied or refused
 };
 
 /// Posts c and, unless told not to, waits for its end, printing where it stands on stderr.
-/// Returns the command as it ended (state applied or refused), or as it stands after --no-wait
-/// or the timeout (pending or accepted).
+/// Returns the command as it ended (applied, refused or dropped), or as it stands after
+/// --no-wait or the timeout (pending or accepted).
 command_record post_and_wait(store& db, const std::filesystem::path& store_file,
                              const study_record& s, command_record c, const wait_options& w);
 

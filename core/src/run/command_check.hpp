@@ -37,7 +37,7 @@ std::variant<params, std::string> changed_params(const trial& t, const params& c
                                                  const command_facts& f);
 
 /// The trials a person holds, read from their events: paused, and the last of their pause,
-/// resume, exploit and restart events is a pause from source "manual".
+/// resume, exploit, restart and rollback events is a pause from source "manual".
 std::set<std::int64_t> held_trials(std::span<const trial> trials,
                                    std::span<const trial_event> events);
 

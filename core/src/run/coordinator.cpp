@@ -87,10 +87,10 @@ coordinator::coordinator(study_config cfg, store& db, caviar::sampler& smp, cavi
     // moved on since; those taken by a process that died were never applied.
     for (const auto& c : db_.commands_in_state(cfg_.study_id, "pending"))
         if (c.posted_at < cfg_.opened_at)
-            db_.set_command_state(c.seq, "refused",
+            db_.set_command_state(c.seq, "dropped",
                                   "no caviar process was running the study when it was posted");
     for (const auto& c : db_.commands_in_state(cfg_.study_id, "accepted"))
-        db_.set_command_state(c.seq, "refused",
+        db_.set_command_state(c.seq, "dropped",
                               "the process that took it stopped before it could be applied");
     u.commit();
     recovered_.paused = book_.count(trial_state::paused);
@@ -117,7 +117,7 @@ work coordinator::try_next() {
             resumes_.pop_front();
             trial* t = book_.find(n);
             if (!t || t->state != trial_state::paused) {
-                settle(pc.seq, false,
+                settle(pc.seq, outcome::dropped,
                        trial_name(n) + " is " + (t ? to_string(t->state) : "gone") +
                            " now: only a paused trial resumes");
                 continue;
@@ -133,11 +133,11 @@ work coordinator::try_next() {
             auto a = hand_out_resume(j, "manual");
             if (auto* why = std::get_if<std::string>(&a)) {
                 if (was_held) book_.hold(n);
-                settle(pc.seq, false, *why);
+                settle(pc.seq, outcome::refused, *why);
                 continue;
             }
             auto& job_out = std::get<assignment>(a);
-            settle(pc.seq, true,
+            settle(pc.seq, outcome::applied,
                    job_out.checkpoint
                        ? trial_name(n) + " resumed at step " + std::to_string(job_out.first_step) +
                              " from its checkpoint"
@@ -159,6 +159,8 @@ work coordinator::try_next() {
             job j;
             try {
                 j = strategy_.next(view_);
+            } catch (const store_error&) {
+                throw;  // a prune it asked for failed: the operation fails as a whole
             } catch (const std::exception& e) {
                 u.commit();  // what it pruned before it failed
                 fail_study(std::string("strategy failed: ") + e.what());
@@ -193,8 +195,8 @@ work coordinator::try_next() {
             }
         }
         u.commit();
-    } catch (const store_error& e) {
-        fail_study(std::string("store: ") + e.what());
+    } catch (const std::exception& e) {
+        broken(e);
         return kind_only(work::kind::done);
     }
     if (waiting_for_person_ && !announced_waiting_) {
@@ -247,21 +249,27 @@ std::variant<assignment, std::string> coordinator::hand_out_resume(const job& j,
                    .manual = source == "manual"};
     resume_plan plan = plan_resume(*t, j, donor, f);
     if (!plan.refusal.empty()) return plan.refusal;
+    // Read before anything is written, so a refusal writes nothing.
+    std::optional<checkpoint_record> ck;
+    if (plan.checkpoint_of >= 0) {
+        ck = db_.load_checkpoint(cfg_.study_id, plan.checkpoint_of);
+        if (!ck) return trial_name(plan.checkpoint_of) + " has no checkpoint";
+    }
     for (const auto& [kind, detail] : plan.events) event(*t, kind, detail, source);
     if (plan.params_changed) {
         t->params = plan.params;
         db_.update_params(cfg_.study_id, *t);
     }
     assignment a = assign(*t, j.steps);
-    if (plan.checkpoint_of >= 0) {
-        auto ck = db_.load_checkpoint(cfg_.study_id, plan.checkpoint_of);
-        if (!ck) return trial_name(plan.checkpoint_of) + " has no checkpoint";
+    if (ck) {
         // The copy is this trial's own now: an interrupt rolls back to it.
         if (plan.copy_checkpoint) db_.save_checkpoint(cfg_.study_id, t->number, *ck);
         a.checkpoint = std::move(ck->bytes);
         a.first_step = plan.first_step;
         a.update = plan.update;
     }
+    // A restart replaces the run the checkpoint came from: an interrupt must not roll back to it.
+    if (plan.drop_checkpoint) db_.delete_checkpoint(cfg_.study_id, t->number);
     keep_curve_to(*t, plan.keep_curve_to);
     t->steps = plan.first_step;
     book_.set_state(*t, trial_state::running);
@@ -286,6 +294,8 @@ decision coordinator::report(const step_report& r) {
             db_.add_point(cfg_.study_id, r.trial, t.curve.back());
         try {
             d = strategy_.on_report(view_, t, r.step, r.metrics);
+        } catch (const store_error&) {
+            throw;
         } catch (const std::exception& e) {
             fail_study(std::string("strategy failed: ") + e.what());
             d = {decision::kind::prune, "strategy failure", {}};
@@ -309,11 +319,12 @@ decision coordinator::report(const step_report& r) {
                 d = {decision::kind::prune, "manual", {}};
                 ending_[r.trial] = pc;
             } else if (ends) {
-                settle(pc.seq, false,
+                settle(pc.seq, outcome::dropped,
                        trial_name(r.trial) + " ended at step " + std::to_string(r.step) +
                            " before it could pause (" +
-                           (d.what == decision::kind::prune ? "the strategy pruned it"
-                                                            : "it completed") +
+                           (d.what == decision::kind::prune      ? "the strategy pruned it"
+                            : d.what == decision::kind::complete ? "the strategy completed it"
+                                                                 : "it was its last step") +
                            ")");
             } else {
                 d = {decision::kind::pause, "manual", {}};
@@ -329,17 +340,17 @@ decision coordinator::report(const step_report& r) {
                 for (const auto& [k, v] : pc.params) next[k] = v;
                 decision manual{decision::kind::go_on, {}, next};
                 if (auto why = refusal_of_decision(t, manual)) {
-                    settle(pc.seq, false, *why);
+                    settle(pc.seq, outcome::refused, *why);
                 } else {
                     d.params = std::move(next);
                     source = "manual";
-                    settle(pc.seq, true,
+                    settle(pc.seq, outcome::applied,
                            trial_name(r.trial) + ": " + changes_text(t.params, d.params) +
                                " at step " + std::to_string(r.step));
                 }
             } else {
                 const bool paused = d.what == decision::kind::pause;
-                settle(pc.seq, false,
+                settle(pc.seq, outcome::dropped,
                        trial_name(r.trial) + " stopped at step " + std::to_string(r.step) +
                            " before its params could change" +
                            (paused ? ": give them when you resume it (resume " +
@@ -362,8 +373,8 @@ decision coordinator::report(const step_report& r) {
             d.params = t.params;  // the worker updates its run with all of them
         }
         u.commit();
-    } catch (const store_error& e) {
-        fail_study(std::string("store: ") + e.what());
+    } catch (const std::exception& e) {
+        broken(e);
         d = {decision::kind::prune, "store failure", {}};
     }
     notify();
@@ -399,7 +410,7 @@ void coordinator::end(const trial_end& e) {
             const bool paused = by->kind == command_kind::pause && ev.state == trial_state::paused;
             const bool pruned = by->kind == command_kind::prune && ev.state == trial_state::pruned;
             if (paused) book_.hold(t.number);
-            settle(by->seq, paused || pruned,
+            settle(by->seq, paused || pruned ? outcome::applied : outcome::dropped,
                    trial_name(t.number) +
                        (paused   ? " paused"
                         : pruned ? " pruned"
@@ -414,6 +425,8 @@ void coordinator::end(const trial_end& e) {
                                      " before the command could apply");
         try {
             strategy_.on_end(view_, t);
+        } catch (const store_error&) {
+            throw;
         } catch (const std::exception& x) {
             fail_study(std::string("strategy failed: ") + x.what());
         }
@@ -422,8 +435,8 @@ void coordinator::end(const trial_end& e) {
             fail_study("the first " + std::to_string(p.failed) +
                        " trials all failed, stopping; the last error: " + book_.last_error());
         u.commit();
-    } catch (const store_error& x) {
-        fail_study(std::string("store: ") + x.what());
+    } catch (const std::exception& x) {
+        broken(x);
     }
     notify();
 }
@@ -434,7 +447,7 @@ void coordinator::interrupt(std::int64_t number) {
     try {
         store::unit u(db_);
         if (auto it = ending_.find(number); it != ending_.end()) {
-            settle(it->second.seq, false,
+            settle(it->second.seq, outcome::dropped,
                    "the study stopped before " + trial_name(number) + " reached its next step");
             ending_.erase(it);
         }
@@ -449,8 +462,8 @@ void coordinator::interrupt(std::int64_t number) {
         db_.update_trial(cfg_.study_id, t);
         db_.truncate_curve(cfg_.study_id, number, r.to_step);
         u.commit();
-    } catch (const store_error& e) {
-        fail_study(std::string("store: ") + e.what());
+    } catch (const std::exception& e) {
+        broken(e);
     }
     notify();
 }
@@ -464,11 +477,11 @@ bool coordinator::poll_commands() {
         store::unit u(db_);
         for (const auto& c : posted)
             if (auto why = take(c)) {
-                settle(c.seq, false, *why);
+                settle(c.seq, outcome::refused, *why);
             }
         u.commit();
-    } catch (const store_error& e) {
-        fail_study(std::string("store: ") + e.what());
+    } catch (const std::exception& e) {
+        broken(e);
     }
     notify();
     return true;
@@ -482,8 +495,8 @@ std::optional<std::string> coordinator::apply(const command_record& c) {
         own.seq = 0;
         why = take(own);
         u.commit();
-    } catch (const store_error& e) {
-        fail_study(std::string("store: ") + e.what());
+    } catch (const std::exception& e) {
+        broken(e);
         why = std::string("store: ") + e.what();
     }
     notify();
@@ -493,17 +506,17 @@ std::optional<std::string> coordinator::apply(const command_record& c) {
 void coordinator::close(const std::string& why) {
     try {
         store::unit u(db_);
-        for (auto& [n, pc] : ending_) settle(pc.seq, false, why);
-        for (auto& [n, pc] : stops_) settle(pc.seq, false, why);
-        for (auto& [n, pc] : updates_) settle(pc.seq, false, why);
-        for (auto& [n, pc] : resumes_) settle(pc.seq, false, why);
+        for (auto& [n, pc] : ending_) settle(pc.seq, outcome::dropped, why);
+        for (auto& [n, pc] : stops_) settle(pc.seq, outcome::dropped, why);
+        for (auto& [n, pc] : updates_) settle(pc.seq, outcome::dropped, why);
+        for (auto& [n, pc] : resumes_) settle(pc.seq, outcome::dropped, why);
         ending_.clear();
         stops_.clear();
         updates_.clear();
         resumes_.clear();
         u.commit();
-    } catch (const store_error&) {
-        // The study is over; the commands stay accepted and the next run refuses them.
+    } catch (const std::exception&) {
+        // The study is over; the commands stay accepted and the next run drops them.
     }
 }
 
@@ -526,13 +539,14 @@ std::optional<std::string> coordinator::take(const command_record& c) {
         case command_kind::stop:
             stopped_by_command_ = true;
             request_stop();
-            settle(c.seq, true, "the study stops: running trials end at their next step");
+            settle(c.seq, outcome::applied,
+                   "the study stops: running trials end at their next step");
             return std::nullopt;
         case command_kind::budget: {
             const std::int64_t old = cfg_.budget;
             cfg_.budget = c.amount;
             db_.set_budget(cfg_.study_id, c.amount);
-            settle(c.seq, true,
+            settle(c.seq, outcome::applied,
                    "budget " + std::to_string(old) + " → " + std::to_string(c.amount) + " trials");
             return std::nullopt;
         }
@@ -554,11 +568,13 @@ std::optional<std::string> coordinator::take(const command_record& c) {
             return std::nullopt;
         }
         case command_kind::pause:
+            for (const auto& [n, other] : resumes_)
+                if (n == t->number) return trial_name(n) + " is being resumed already";
             if (t->state == trial_state::paused) {
                 // Paused by the strategy: a person takes it over, so it waits for them.
                 book_.hold(t->number);
                 event(*t, "pause", {{"reason", "manual"}, {"checkpoint", true}}, "manual");
-                settle(c.seq, true,
+                settle(c.seq, outcome::applied,
                        trial_name(t->number) + " was paused by the strategy at step " +
                            std::to_string(t->steps) + "; it waits for you now");
                 return std::nullopt;
@@ -572,7 +588,8 @@ std::optional<std::string> coordinator::take(const command_record& c) {
         case command_kind::set:
             if (auto it = updates_.find(t->number); it != updates_.end()) {
                 // The newer values win; the older command is folded into this one.
-                settle(it->second.seq, false, "replaced by a later set of the same trial");
+                settle(it->second.seq, outcome::dropped,
+                       "replaced by a later set of the same trial");
                 pending_command merged = pc;
                 for (const auto& [k, v] : it->second.params) merged.params.emplace(k, v);
                 updates_[t->number] = merged;
@@ -594,7 +611,8 @@ std::optional<std::string> coordinator::take(const command_record& c) {
         case command_kind::prune:
             if (t->state == trial_state::running) {
                 if (auto it = stops_.find(t->number); it != stops_.end())
-                    settle(it->second.seq, false, "replaced by a prune of the same trial");
+                    settle(it->second.seq, outcome::dropped,
+                           "replaced by a prune of the same trial");
                 stops_[t->number] = pc;
                 accept(trial_name(t->number) + " is pruned at its next step");
                 return std::nullopt;
@@ -611,34 +629,43 @@ std::optional<std::string> coordinator::take(const command_record& c) {
             settle_all_for(t->number, trial_name(t->number) + " was pruned");
             try {
                 strategy_.on_end(view_, *t);
+            } catch (const store_error&) {
+                throw;
             } catch (const std::exception& e) {
                 fail_study(std::string("strategy failed: ") + e.what());
             }
-            settle(c.seq, true,
+            settle(c.seq, outcome::applied,
                    trial_name(t->number) + " pruned at step " + std::to_string(t->steps));
             return std::nullopt;
     }
     return std::nullopt;
 }
 
-void coordinator::settle(std::int64_t seq, bool applied, const std::string& result) {
-    if (seq > 0) db_.set_command_state(seq, applied ? "applied" : "refused", result);
-    say(std::string("ctl: ") + (applied ? "" : "refused: ") + result);
+void coordinator::settle(std::int64_t seq, outcome how, const std::string& result) {
+    const char* state = how == outcome::applied   ? "applied"
+                        : how == outcome::refused ? "refused"
+                                                  : "dropped";
+    if (seq > 0) db_.set_command_state(seq, state, result);
+    say(std::string("ctl: ") +
+        (how == outcome::applied   ? ""
+         : how == outcome::refused ? "refused: "
+                                   : "dropped: ") +
+        result);
 }
 
 // Refuses every command still waiting for trial n (it ended, or the study stops).
 void coordinator::settle_all_for(std::int64_t n, const std::string& why) {
     if (auto it = stops_.find(n); it != stops_.end()) {
-        settle(it->second.seq, false, why);
+        settle(it->second.seq, outcome::dropped, why);
         stops_.erase(it);
     }
     if (auto it = updates_.find(n); it != updates_.end()) {
-        settle(it->second.seq, false, why);
+        settle(it->second.seq, outcome::dropped, why);
         updates_.erase(it);
     }
     for (auto it = resumes_.begin(); it != resumes_.end();)
         if (it->first == n) {
-            settle(it->second.seq, false, why);
+            settle(it->second.seq, outcome::dropped, why);
             it = resumes_.erase(it);
         } else {
             ++it;
@@ -683,16 +710,27 @@ void coordinator::keep_curve_to(trial& t, std::int64_t step) {
 
 void coordinator::event(const trial& t, std::string kind, const nlohmann::json& detail,
                         const std::string& source) {
-    db_.add_event(cfg_.study_id, {.trial = t.number,
-                                  .step = t.steps,
-                                  .kind = std::move(kind),
-                                  .detail = detail.dump(),
-                                  .at = now(),
-                                  .source = source});
+    // Reasons come from plugins and programs: invalid UTF-8 is replaced, not a failure.
+    db_.add_event(cfg_.study_id,
+                  {.trial = t.number,
+                   .step = t.steps,
+                   .kind = std::move(kind),
+                   .detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                   .at = now(),
+                   .source = source});
 }
 
 void coordinator::fail(std::string message) {
     fail_study(std::move(message));
+}
+
+// The store (or the host itself) failed in the middle of an operation: the unit rolled back, so
+// the book may be ahead of the store. Nothing more is handed out, and running trials stop at
+// their next step, where the interrupt rule applies.
+void coordinator::broken(const std::exception& e) {
+    const bool store = dynamic_cast<const store_error*>(&e) != nullptr;
+    fail_study((store ? "store: " : "internal error: ") + std::string(e.what()));
+    request_stop();
 }
 
 void coordinator::fail_study(std::string message) {

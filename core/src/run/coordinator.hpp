@@ -99,6 +99,7 @@ private:
     };
 
     void fail_study(std::string message);
+    void broken(const std::exception& e);
     void notify();
     void say(const std::string& text);
     void event(const trial& t, std::string kind, const nlohmann::json& detail,
@@ -108,7 +109,10 @@ private:
     work start(job j);
     void prune_paused(std::int64_t trial, std::string reason, const std::string& source);
     std::optional<std::string> take(const command_record& c);
-    void settle(std::int64_t seq, bool applied, const std::string& result);
+    // How a command ended: applied; refused (it broke a rule); dropped (it could not apply: the
+    // trial ended first, the study stopped).
+    enum class outcome { applied, refused, dropped };
+    void settle(std::int64_t seq, outcome how, const std::string& result);
     void settle_all_for(std::int64_t trial, const std::string& why);
     std::optional<std::string> refusal_of_decision(const trial& t, const decision& d) const;
 

@@ -93,9 +93,12 @@ resume_plan plan_resume(const trial& t, const job& j, const trial* donor, const 
         p.checkpoint_of = t.number;
         p.first_step = *f.own_checkpoint;
         p.keep_curve_to = p.first_step;
-        p.update = p.params_changed;
+        // Always, when the model can: the checkpoint may hold older params than the trial's (a
+        // change after it was saved, then an interrupt that rolled the trial back to it).
+        p.update = f.capabilities.update();
         p.events.push_back({"resume", {{"from_step", p.first_step}}});
     } else {
+        p.drop_checkpoint = f.own_checkpoint.has_value();
         p.events.push_back({"restart", {{"from_step", t.steps}, {"reason", restart_reason}}});
     }
     return p;

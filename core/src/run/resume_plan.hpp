@@ -41,6 +41,8 @@ struct resume_plan {
     std::int64_t keep_curve_to = 0;  // curve points after this step are dropped
     std::int64_t first_step = 0;     // the steps the resumed run starts at
     bool update = false;             // call run::update(params) after loading the checkpoint
+    /// A restart from step 0: the trial's own checkpoint (of the run it replaces) is deleted.
+    bool drop_checkpoint = false;
     /// What the store records, in order: {kind, detail}.
     std::vector<std::pair<std::string, nlohmann::json>> events;
 };

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 namespace caviar {
 
@@ -21,14 +22,23 @@ std::filesystem::path study_lock_file(const std::filesystem::path& store,
     return study_folder(store, study) / "run.lock";
 }
 
-study_lock::study_lock(const std::filesystem::path& file, const std::string& study) {
+study_lock::study_lock(const std::filesystem::path& file, const std::string& study,
+                       std::chrono::milliseconds patience) {
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw std::runtime_error("cannot open the lock file " + file.string() + ": " +
                                  std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    // A caviar ctl holds the lock for a moment while it acts on a study no process runs: wait
+    // that long before calling the study busy.
+    const auto until = std::chrono::steady_clock::now() + patience;
+    int locked = ::flock(fd_, LOCK_EX | LOCK_NB);
+    while (locked != 0 && errno == EWOULDBLOCK && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        locked = ::flock(fd_, LOCK_EX | LOCK_NB);
+    }
+    if (locked != 0) {
         int err = errno;
         char pid[32] = {};
         ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);

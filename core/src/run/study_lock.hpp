@@ -4,6 +4,7 @@
 // stale lock never blocks a resume.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -28,10 +29,11 @@ private:
 
 class study_lock {
 public:
-    /// Takes the lock on `file` (created with its folders if missing); throws study_busy naming
-    /// `study` and the process that holds it, or std::runtime_error when the file cannot be
-    /// opened.
-    study_lock(const std::filesystem::path& file, const std::string& study);
+    /// Takes the lock on `file` (created with its folders if missing), trying again for up to
+    /// `patience` while another process holds it; throws study_busy naming `study` and the
+    /// process that holds it, or std::runtime_error when the file cannot be opened.
+    study_lock(const std::filesystem::path& file, const std::string& study,
+               std::chrono::milliseconds patience = std::chrono::milliseconds(0));
     ~study_lock();
     study_lock(const study_lock&) = delete;
     study_lock& operator=(const study_lock&) = delete;

@@ -43,9 +43,11 @@ study_record open_study(store& db, const study_setup& s) {
                                  " was created with seed " + std::to_string(found->seed) +
                                  ", the file now says " + std::to_string(e.seed) +
                                  how_to_start_new);
-        if (found->budget != e.trials) {
-            db.set_budget(found->id, e.trials);
-            found->budget = e.trials;
+        // The file's budget (or --trials) when it changed since the last run; else the
+        // study's, which `caviar ctl budget` may have changed meanwhile.
+        if (found->file_budget != e.trials) {
+            db.set_budget(found->id, e.trials, e.trials);
+            found->budget = found->file_budget = e.trials;
         }
         found->architecture = s.model->architecture();
         found->capabilities = s.model->capabilities();
@@ -56,7 +58,7 @@ study_record open_study(store& db, const study_setup& s) {
     study_record r;
     r.name = e.name;
     r.seed = e.seed;
-    r.budget = e.trials;
+    r.budget = r.file_budget = e.trials;
     r.objective = e.objective;
     r.space_hash = e.space.hash();
     r.space = e.space.describe();
@@ -115,18 +117,20 @@ std::vector<trial> warm_start_trials(store& db, const plugin_ref& sampler) {
 
 run_result run_study(study_setup& setup, const run_options& opts) {
     const experiment& e = setup.exp;
-    store db(e.store);
-    run_result result;
-    result.study = open_study(db, setup);
-    // Trials' folders (STORE-files/STUDY/trial-N) and the lock that keeps a second process off.
-    // An in-memory store is this process's alone: it needs no lock, its files go to /tmp.
+    // Trials' folders (STORE-files/STUDY/trial-N) and the lock that keeps a second process off,
+    // taken before the study is touched. An in-memory store is this process's alone: it needs
+    // no lock, its files go to /tmp.
     const bool in_memory = store::is_memory(e.store);
     const auto files = in_memory ? std::filesystem::temp_directory_path() /
                                        ("caviar-memory-" + std::to_string(::getpid())) / e.name
                                  : study_folder(e.store, e.name);
     std::optional<study_lock> lock;
-    if (!in_memory) lock.emplace(study_lock_file(e.store, e.name), e.name);
+    if (!in_memory)
+        lock.emplace(study_lock_file(e.store, e.name), e.name, std::chrono::milliseconds(1000));
     const double opened_at = store_clock();
+    store db(e.store);
+    run_result result;
+    result.study = open_study(db, setup);
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
@@ -134,7 +138,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     study_config cfg{.study_id = result.study.id,
                      .name = e.name,
                      .seed = e.seed,
-                     .budget = e.trials,
+                     .budget = result.study.budget,
                      .max_steps = setup.model->max_steps(),
                      .objective = e.objective,
                      .space = e.space,
@@ -205,7 +209,11 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                         "stopping: running trials end at their next step and will run again "
                         "on resume (press Ctrl-C again to quit at once)");
             }
-            queue.poll();
+            try {
+                queue.poll();
+            } catch (const std::exception& e) {
+                queue.fail(std::string("command inbox: ") + e.what());
+            }
             if (printer) printer->tick();
         }
     });
@@ -237,6 +245,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     if (guard) guard->restore();
     if (printer) printer->finish();
 
+    result.study.budget = coord.budget();  // a command may have changed it
     result.interrupted = coord.stop_requested();
     result.stopped_by_command = coord.stopped_by_command();
     result.out_of_time = coord.time_budget_reached();

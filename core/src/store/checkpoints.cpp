@@ -17,6 +17,16 @@ void store::save_checkpoint(std::int64_t study, std::int64_t trial, const checkp
     w.done();
 }
 
+void store::delete_checkpoint(std::int64_t study, std::int64_t trial) {
+    auto& m = *impl_;
+    write_scope w(m);
+    m.sql("DELETE FROM checkpoints WHERE study_id = ?1 AND trial = ?2")
+        .bind(1, study)
+        .bind(2, trial)
+        .run();
+    w.done();
+}
+
 std::optional<checkpoint_record> store::load_checkpoint(std::int64_t study, std::int64_t trial) {
     auto& q = impl_->sql("SELECT step, data FROM checkpoints WHERE study_id = ?1 AND trial = ?2");
     sqlite::reset_guard guard(q);

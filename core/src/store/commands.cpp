@@ -110,7 +110,8 @@ void store::set_command_state(std::int64_t seq, std::string_view state, std::str
     write_scope w(m);
     m.sql(
          "UPDATE commands SET state = ?2, result = ?3, "
-         "applied_at = CASE WHEN ?2 IN ('applied', 'refused') THEN ?4 ELSE applied_at END, "
+         "applied_at = CASE WHEN ?2 IN ('applied', 'refused', 'dropped') THEN ?4 ELSE applied_at "
+         "END, "
          "trial = CASE WHEN ?5 >= 0 THEN ?5 ELSE trial END WHERE seq = ?1")
         .bind(1, seq)
         .bind(2, state)

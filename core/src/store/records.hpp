@@ -28,6 +28,9 @@ struct study_record {
     std::vector<std::string> architecture;
     model_capabilities capabilities;
     std::int64_t max_steps = 0;  // 0 = not known yet
+    /// The budget the experiment file (or --trials) gave at the last run; the study's budget
+    /// differs when `caviar ctl budget` changed it since.
+    std::int64_t file_budget = 0;
 };
 
 /// A run's saved state: the bytes run::save wrote after `step` steps.
@@ -68,7 +71,8 @@ struct command_record {
     caviar::params params;    // set, resume: the params that change; enqueue: all of them
     std::int64_t amount = 0;  // budget: the new trial budget
     std::string source = "manual";
-    /// pending (posted), accepted (taken; waits for the trial's next step), applied, refused.
+    /// pending (posted), accepted (taken; waits for the trial's next step), applied, refused (it
+    /// broke a rule), dropped (it could not apply: the trial ended first, the study stopped).
     std::string state = "pending";
     std::string result;  // what happened, or why it was refused
     double posted_at = 0, applied_at = 0;

@@ -2,13 +2,15 @@
 //
 // Schema (version 3, kept in PRAGMA user_version; each older version is upgraded in place):
 //   studies(id, name UNIQUE, seed, budget, metric, direction, space_hash, space, config,
-//           sampler, strategy, model, created_at, architecture, capabilities, max_steps)
+//           sampler, strategy, model, created_at, architecture, capabilities, max_steps,
+//           file_budget)
 //       one row per study; direction is 'minimize' or 'maximize'; space_hash is space::hash() as
 //       16 lower-case hex digits (TEXT); space is space::describe(); config is the effective
 //       experiment file text; sampler/strategy/model are plugin names. architecture (a JSON
 //       array of param names), capabilities ("checkpoints,update") and max_steps are what the
 //       model said when the study last ran, so `caviar ctl` can check a command in another
-//       process. (v3)
+//       process. file_budget is the trial budget the experiment file gave at the last run: a
+//       budget changed by `caviar ctl` holds until the file's changes. (v3)
 //   trials(study_id, number, state, seed, origin, error, value, steps, started_at, finished_at)
 //       primary key (study_id, number); state is queued|running|paused|complete|pruned|failed;
 //       value is the objective's value, NULL when there is none.
@@ -26,7 +28,8 @@
 //   commands(study_id, seq, kind, trial, params, amount, source, state, result, posted_at,
 //            applied_at)
 //       the inbox of a running study: `caviar ctl` posts (state pending), the running process
-//       takes (accepted) and applies or refuses them, with what happened in result. (v3)
+//       takes (accepted) and applies, refuses (a rule broken) or drops (it could not apply: the
+//       trial ended first, the study stopped) them, with what happened in result. (v3)
 // Seeds are uint64 stored bit-for-bit as INTEGER (seeds >= 2^63 show as negative in the shell).
 // Times are unix seconds (REAL, 0 = not yet). A NaN metric is stored as NULL. Primary keys are
 // the indexes: every lookup is by (study_id[, trial]). Deleting a study or trial cascades.
@@ -138,6 +141,7 @@ ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'strategy';
 ALTER TABLE studies ADD COLUMN architecture TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE studies ADD COLUMN capabilities TEXT NOT NULL DEFAULT '';
 ALTER TABLE studies ADD COLUMN max_steps INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE studies ADD COLUMN file_budget INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE commands (
     study_id   INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
     seq        INTEGER PRIMARY KEY,
@@ -148,7 +152,7 @@ CREATE TABLE commands (
     amount     INTEGER NOT NULL DEFAULT 0,
     source     TEXT NOT NULL DEFAULT 'manual',
     state      TEXT NOT NULL DEFAULT 'pending'
-               CHECK (state IN ('pending', 'accepted', 'applied', 'refused')),
+               CHECK (state IN ('pending', 'accepted', 'applied', 'refused', 'dropped')),
     result     TEXT NOT NULL DEFAULT '',
     posted_at  REAL NOT NULL,
     applied_at REAL NOT NULL DEFAULT 0
@@ -172,6 +176,13 @@ void store::impl::rollback() noexcept {
     // A failed statement may have rolled the transaction back already; then this fails, and
     // there is nothing more to undo.
     sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void store::impl::check_still_open() {
+    if (writing && sqlite3_get_autocommit(db.get()) != 0) {
+        writing = false;
+        throw store_error(db.where() + ": an earlier error rolled this operation back");
+    }
 }
 
 store::store(const std::filesystem::path& file, bool read_only)
@@ -218,8 +229,8 @@ store::store(const std::filesystem::path& file, bool read_only)
     if (read_only) {
         if (version == 0) throw store_error(where + ": not a caviar store (no schema)");
         if (version < schema_version)
-            throw store_error(where + ": written by an older caviar (schema version " +
-                              std::to_string(version) + "); `caviar run` on it upgrades it");
+            throw store_outdated(where + ": written by an older caviar (schema version " +
+                                 std::to_string(version) + ")");
         return;
     }
     if (!in_memory) {
@@ -260,7 +271,10 @@ store::unit::~unit() {
 
 void store::unit::commit() {
     auto& m = *s_.impl_;
-    if (m.units == 1 && m.writing) m.commit();
+    if (m.units == 1 && m.writing) {
+        m.check_still_open();
+        m.commit();
+    }
     done_ = true;
 }
 

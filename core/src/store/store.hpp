@@ -29,6 +29,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A store written by an older caviar, opened read-only: opening it read-write once upgrades it.
+class store_outdated : public store_error {
+public:
+    using store_error::store_error;
+};
+
 class store {
 public:
     /// The file name of an in-memory store: nothing is written to disk, and the data is gone
@@ -67,7 +73,9 @@ public:
     std::optional<study_record> find_study(std::string_view name);
     /// Inserts a new study (fills id and created_at in the returned record).
     study_record create_study(study_record s);
-    void set_budget(std::int64_t study, std::int64_t budget);
+    /// The study's trial budget; file_budget: also what the experiment file said (a run).
+    void set_budget(std::int64_t study, std::int64_t budget,
+                    std::optional<std::int64_t> file_budget = std::nullopt);
     /// What the running model is (architecture, capabilities, max_steps), for `caviar ctl`.
     void set_model_facts(std::int64_t study, const study_record& facts);
 
@@ -94,6 +102,7 @@ public:
     // Checkpoints (checkpoints.cpp): at most one per trial, its latest.
     void save_checkpoint(std::int64_t study, std::int64_t trial, const checkpoint_record& c);
     std::optional<checkpoint_record> load_checkpoint(std::int64_t study, std::int64_t trial);
+    void delete_checkpoint(std::int64_t study, std::int64_t trial);
     /// The step of a trial's checkpoint without reading its bytes.
     std::optional<std::int64_t> checkpoint_step(std::int64_t study, std::int64_t trial);
     /// Checkpoints kept for the study: how many and their total bytes.
@@ -112,7 +121,8 @@ public:
     /// Every command of the study, oldest first.
     std::vector<command_record> load_commands(std::int64_t study);
     std::optional<command_record> find_command(std::int64_t seq);
-    /// Moves a command on: accepted (taken, waiting for a step boundary), applied or refused,
+    /// Moves a command on: accepted (taken, waiting for a step boundary), applied, refused or
+    /// dropped,
     /// with what happened; `trial` >= 0 records the trial it made (enqueue).
     void set_command_state(std::int64_t seq, std::string_view state, std::string_view result,
                            std::int64_t trial = -1);

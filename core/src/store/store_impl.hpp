@@ -43,6 +43,9 @@ struct store::impl {
         writing = false;
     }
     void rollback() noexcept;
+    /// Throws when SQLite rolled the open transaction back on its own (a full disk, an I/O
+    /// error): the writes after it would each commit alone, half an operation.
+    void check_still_open();
 
     void write_metrics(std::int64_t study, const trial& t);
     void write_point(std::int64_t study, std::int64_t trial, const curve_point& p);
@@ -55,7 +58,10 @@ struct store::impl {
 class write_scope {
 public:
     explicit write_scope(store::impl& m) : m_(m), own_(m.units == 0) {
-        if (!m_.writing) m_.begin();
+        if (m_.writing)
+            m_.check_still_open();
+        else
+            m_.begin();
     }
     ~write_scope() {
         if (own_ && !done_) m_.rollback();

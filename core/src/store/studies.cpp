@@ -14,7 +14,7 @@ namespace {
 
 #define CAVIAR_STUDY_COLUMNS                                                                    \
     "id, name, seed, budget, metric, direction, space_hash, space, config, sampler, strategy, " \
-    "model, created_at, architecture, capabilities, max_steps"
+    "model, created_at, architecture, capabilities, max_steps, file_budget"
 
 std::string hex(std::uint64_t x) {
     char buf[17];
@@ -55,6 +55,7 @@ study_record read_study(const std::string& where, const sqlite::statement& s) {
             if (n.is_string()) r.architecture.push_back(n.get<std::string>());
     r.capabilities = capabilities_from_string(s.column_text(14));
     r.max_steps = s.column_int(15);
+    r.file_budget = s.column_int(16);
     return r;
 }
 
@@ -89,8 +90,9 @@ study_record store::create_study(study_record s) {
     }
     m.sql(
          "INSERT INTO studies (name, seed, budget, metric, direction, space_hash, space, config, "
-         "sampler, strategy, model, created_at, architecture, capabilities, max_steps) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+         "sampler, strategy, model, created_at, architecture, capabilities, max_steps, "
+         "file_budget) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+         "?16)")
         .bind(1, s.name)
         .bind(2, to_sql(s.seed))
         .bind(3, s.budget)
@@ -106,17 +108,25 @@ study_record store::create_study(study_record s) {
         .bind(13, nlohmann::json(s.architecture).dump())
         .bind(14, to_string(s.capabilities))
         .bind(15, s.max_steps)
+        .bind(16, s.file_budget)
         .run();
     s.id = sqlite3_last_insert_rowid(m.db.get());
     w.done();
     return s;
 }
 
-void store::set_budget(std::int64_t study, std::int64_t budget) {
+void store::set_budget(std::int64_t study, std::int64_t budget,
+                       std::optional<std::int64_t> file_budget) {
     auto& m = *impl_;
     write_scope w(m);
-    auto& q = m.sql("UPDATE studies SET budget = ?2 WHERE id = ?1");
-    q.bind(1, study).bind(2, budget).run();
+    auto& q = m.sql(
+        "UPDATE studies SET budget = ?2, file_budget = coalesce(?3, file_budget) WHERE id = ?1");
+    q.bind(1, study).bind(2, budget);
+    if (file_budget)
+        q.bind(3, *file_budget);
+    else
+        q.bind_null(3);
+    q.run();
     if (q.changes() == 0)
         throw store_error(m.db.where() + ": no study with id " + std::to_string(study));
     w.done();
