@@ -148,10 +148,11 @@ int validate_command(const args& a) {
     if (!setup) return usage;
     const experiment& e = setup->exp;
     std::printf(
-        "%s: ok: study \"%s\", %zu dimensions, %lld trials on %d threads, sampler %s, "
+        "%s: ok: study \"%s\", %zu dimension%s, %lld trial%s on %d thread%s, sampler %s, "
         "strategy %s, model %s, objective %s (%s), store %s\n",
         vm["file"].as<std::string>().c_str(), e.name.c_str(), e.space.size(),
-        static_cast<long long>(e.trials), worker_count(e.threads),
+        e.space.size() == 1 ? "" : "s", static_cast<long long>(e.trials), e.trials == 1 ? "" : "s",
+        worker_count(e.threads), worker_count(e.threads) == 1 ? "" : "s",
         setup->sampler_plugin.info.name.c_str(), setup->strategy_plugin.info.name.c_str(),
         setup->model_plugin.info.name.c_str(), e.objective.metric.c_str(),
         to_string(e.objective.direction), e.store.c_str());
