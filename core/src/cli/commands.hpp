@@ -25,5 +25,6 @@ int curves_command(const args& a);
 int lineage_command(const args& a);
 int ctl_command(const args& a);
 int check_command(const args& a);
+int serve_command(const args& a);
 
 }  // namespace caviar::cli

@@ -6,10 +6,10 @@
 #include "cli/commands.hpp"
 #include "cli/param_args.hpp"
 #include "cli/study_access.hpp"
-#include "cli/study_control.hpp"
 #include "report/study_space.hpp"
 #include "report/trial_table.hpp"
 #include "run/command_check.hpp"
+#include "serve/study_control.hpp"
 #include "store/params_json.hpp"
 
 #include <boost/program_options.hpp>

@@ -4,8 +4,8 @@
 #include "cli/commands.hpp"
 #include "cli/param_args.hpp"
 #include "cli/study_access.hpp"
-#include "cli/study_control.hpp"
 #include "report/study_space.hpp"
+#include "serve/study_control.hpp"
 
 #include <boost/program_options.hpp>
 

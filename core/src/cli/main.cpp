@@ -26,6 +26,7 @@ Commands:
   ctl STORE ACTION
                  steer a running study: status, pause N, set N -p ..., resume N, prune N,
                  stop, budget N
+  serve STORE    serve a study's live page (curves, pause, new params, resume) in a browser
   check PLUGIN   run a sampler or strategy plugin through its conformance kit
   new plugin KIND NAME
                  write a plugin project to start from (KIND: sampler, strategy, model)
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
         {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
         {"new", new_command},       {"show", show_command},         {"report", report_command},
         {"curves", curves_command}, {"lineage", lineage_command},   {"ctl", ctl_command},
-        {"check", check_command}};
+        {"check", check_command},   {"serve", serve_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

@@ -75,7 +75,14 @@ int run_command(const args& a) {
         "trials", po::value<long long>(), "trial budget; overrides [experiment] trials")(
         "store", po::value<std::string>(),
         "SQLite store file, or :memory: for one kept in memory only (benchmarks); overrides "
-        "[experiment] store")("quiet,q", "no live progress, only the final summary");
+        "[experiment] store")("quiet,q", "no live progress, only the final summary")(
+        "serve", po::value<std::string>()->implicit_value("127.0.0.1:0"),
+        "serve the live page (watch and steer the study in a browser) on ADDRESS:PORT, default "
+        "127.0.0.1 on any free port; overrides [experiment] serve. Prints its address with a "
+        "token")("serve-linger", "keep the live page up after the study ends, until Ctrl-C")(
+        "serve-public",
+        "allow --serve on an address other than loopback (anyone who can reach it and has the "
+        "token can steer the study)");
     add_override_options(d);
     po::variables_map vm;
     if (!parse_command_line(
@@ -103,6 +110,11 @@ int run_command(const args& a) {
     opts.progress = vm.count("quiet") ? nullptr : stderr;
     opts.interactive = isatty(fileno(stderr)) != 0;
     opts.stop_flag = &stop_signal;
+    opts.serve = vm.count("serve") ? vm["serve"].as<std::string>() : setup->exp.serve;
+    opts.serve_linger = vm.count("serve-linger") > 0;
+    opts.serve_public = vm.count("serve-public") > 0;
+    if (opts.serve.empty() && (opts.serve_linger || opts.serve_public))
+        throw po::error("--serve-linger and --serve-public go with --serve");
     run_result r;
     try {
         r = run_study(*setup, opts);

@@ -22,8 +22,9 @@ namespace {
 
 const std::vector<std::string> top_tables = {"experiment", "space", "sampler",
                                              "strategy",   "model", "enqueue"};
-const std::vector<std::string> experiment_keys = {
-    "name", "seed", "trials", "threads", "objective", "store", "trial_timeout", "time_budget"};
+const std::vector<std::string> experiment_keys = {"name",          "seed",        "trials",
+                                                  "threads",       "objective",   "store",
+                                                  "trial_timeout", "time_budget", "serve"};
 const std::vector<std::string> objective_keys = {"metric", "direction"};
 const std::vector<std::string> directions = {"minimize", "maximize"};
 constexpr const char* objective_example =
@@ -83,6 +84,17 @@ public:
         }
         if (auto v = duration("trial_timeout")) ex.trial_timeout = *v;
         if (auto v = duration("time_budget")) ex.time_budget = *v;
+        if (auto n = find(t_, "serve", where_, r_); n.node) {
+            const auto* s = n.node->as_string();
+            std::string why = s ? serve_address_problem(s->get()) : "";
+            if (s && why.empty())
+                ex.serve = s->get();
+            else
+                error(*n.node, n.where,
+                      "serve must be \"ADDRESS:PORT\" (e.g. \"127.0.0.1:8787\", port 0 = any "
+                      "free one), got " +
+                          describe(*n.node) + (why.empty() ? "" : ": " + why));
+        }
     }
 
 private:
@@ -217,6 +229,16 @@ void sort_in_file_order(std::vector<diagnostic>::iterator first,
 }
 
 }  // namespace
+
+std::string serve_address_problem(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "no \":PORT\"";
+    const std::string port = text.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stol(port) > 65535)
+        return "the port must be a number from 0 to 65535";
+    return {};
+}
 
 source_pos experiment::at(std::string_view key) const {
     for (std::string_view k = key; !k.empty();) {

@@ -19,8 +19,8 @@ namespace caviar {
 /// A [sampler], [strategy] or [model] table: which plugin, and its options still unchecked
 /// (they are checked against the plugin's schema once it is loaded: resolve_options).
 struct plugin_ref {
-    std::string table;           // "sampler", "strategy" or "model"
-    std::string name;            // plugin = "..." (empty when path is given)
+    std::string table;  // "sampler", "strategy" or "model"
+    std::string name;   // plugin = "..." (empty when path is given)
     /// [sampler] warm_start = "STUDY": learn from that study's finished trials (same store).
     std::string warm_start;
     source_pos warm_start_where;
@@ -43,6 +43,7 @@ struct experiment {
     std::filesystem::path store;  // absolute; default: runs/<name>.db beside the file
     double trial_timeout = 0;     // seconds a trial may run; 0 = no limit
     double time_budget = 0;       // seconds after which no new trial starts; 0 = no limit
+    std::string serve;            // "ADDRESS:PORT" of the live page (empty: none), see --serve
     caviar::space space;
     plugin_ref sampler;   // default plugin "random"
     plugin_ref strategy;  // default plugin "batch"
@@ -58,6 +59,9 @@ struct experiment {
     /// Position of key, else of its nearest parent table, else the file itself.
     source_pos at(std::string_view key) const;
 };
+
+/// Why "ADDRESS:PORT" is not one (empty when it is), for serve = and --serve.
+std::string serve_address_problem(const std::string& text);
 
 /// Parses and validates file with --set overrides ("experiment.trials=10"; the value is read as
 /// TOML, or as a string when it is not valid TOML). Unknown keys get a did-you-mean. Every

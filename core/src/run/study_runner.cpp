@@ -1,11 +1,13 @@
 #include "run/study_runner.hpp"
 
+#include "config/experiment.hpp"
 #include "run/coordinator.hpp"
 #include "run/executor.hpp"
 #include "run/local_queue.hpp"
 #include "run/output_guard.hpp"
 #include "run/progress.hpp"
 #include "run/study_lock.hpp"
+#include "serve/control_service.hpp"
 
 #include <caviar/seed.hpp>
 
@@ -158,6 +160,34 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     result.rolled_back = rec.rolled_back;
     local_queue queue(coord);
 
+    // The live page, on a thread of its own with its own store connection.
+    std::optional<control_service> service;
+    if (!opts.serve.empty()) {
+        if (in_memory)
+            throw study_mismatch(
+                "--serve reads the study from its store: it needs a store file, "
+                "not :memory:");
+        if (auto why = serve_address_problem(opts.serve); !why.empty())
+            throw study_mismatch("--serve " + opts.serve + ": " + why);
+        auto colon = opts.serve.rfind(':');
+        service_settings settings;
+        settings.address = opts.serve.substr(0, colon);
+        settings.port = static_cast<unsigned short>(std::stoi(opts.serve.substr(colon + 1)));
+        settings.allow_public = opts.serve_public;
+        settings.store = e.store;
+        settings.study = e.name;
+        try {
+            service.emplace(std::move(settings));
+        } catch (const store_error&) {
+            throw;
+        } catch (const std::runtime_error& x) {
+            throw study_mismatch(x.what());  // an address in use, or not loopback: exit 2
+        }
+        std::fprintf(opts.progress ? opts.progress : stderr, "live view: %s\n",
+                     service->url().c_str());
+        std::fflush(opts.progress ? opts.progress : stderr);
+    }
+
     // The printer outlives the guard, which hands it the last lines when it ends.
     std::optional<progress_printer> printer;
     std::optional<output_guard> guard;
@@ -244,6 +274,13 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     });
     if (guard) guard->restore();
     if (printer) printer->finish();
+    if (service && opts.serve_linger) {
+        std::fprintf(stderr, "the study is over; the live view stays up until Ctrl-C: %s\n",
+                     service->url().c_str());
+        while (!(opts.stop_flag && opts.stop_flag->load() != 0))
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (service) service->stop();
 
     result.study.budget = coord.budget();  // a command may have changed it
     result.interrupted = coord.stop_requested();

@@ -27,6 +27,11 @@ struct run_options {
     bool interactive = false;
     /// Set asynchronously (e.g. by a signal handler) to ask for a clean stop.
     const std::atomic<int>* stop_flag = nullptr;
+    /// The live page: "ADDRESS:PORT" to serve it on (empty: none), whether a non-loopback
+    /// address is meant, and whether it stays up after the study ends (until the stop flag).
+    std::string serve;
+    bool serve_public = false;
+    bool serve_linger = false;
 };
 
 struct run_result {

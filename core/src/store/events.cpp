@@ -20,20 +20,39 @@ void store::add_event(std::int64_t study, const trial_event& e) {
     w.done();
 }
 
+namespace {
+
+trial_event read_event(const sqlite::statement& q) {
+    return {.trial = q.column_int(0),
+            .step = q.column_int(1),
+            .kind = q.column_text(2),
+            .detail = q.column_text(3),
+            .at = q.column_double(4),
+            .source = q.column_text(5),
+            .seq = q.column_int(6)};
+}
+
+}  // namespace
+
 std::vector<trial_event> store::load_events(std::int64_t study) {
     auto& q = impl_->sql(
-        "SELECT trial, step, kind, detail, at, source FROM events WHERE study_id = ?1 "
+        "SELECT trial, step, kind, detail, at, source, seq FROM events WHERE study_id = ?1 "
         "ORDER BY trial, seq");
     sqlite::reset_guard guard(q);
     q.bind(1, study);
     std::vector<trial_event> out;
-    while (q.step())
-        out.push_back({.trial = q.column_int(0),
-                       .step = q.column_int(1),
-                       .kind = q.column_text(2),
-                       .detail = q.column_text(3),
-                       .at = q.column_double(4),
-                       .source = q.column_text(5)});
+    while (q.step()) out.push_back(read_event(q));
+    return out;
+}
+
+std::vector<trial_event> store::load_events_after(std::int64_t study, std::int64_t seq) {
+    auto& q = impl_->sql(
+        "SELECT trial, step, kind, detail, at, source, seq FROM events WHERE study_id = ?1 "
+        "AND seq > ?2 ORDER BY seq");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study).bind(2, seq);
+    std::vector<trial_event> out;
+    while (q.step()) out.push_back(read_event(q));
     return out;
 }
 

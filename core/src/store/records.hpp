@@ -53,6 +53,7 @@ struct trial_event {
     /// Who decided it: "strategy", "manual" (a person, through caviar ctl), "enqueue", "host"
     /// (an interrupt's roll-back).
     std::string source = "strategy";
+    std::int64_t seq = 0;  // its place in the study's history (set when read back)
 };
 
 /// What a command asks of a running study.

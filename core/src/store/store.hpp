@@ -84,6 +84,14 @@ public:
     std::vector<trial> load_trials(std::int64_t study);
     /// The number the next new trial of the study gets.
     std::int64_t next_trial_number(std::int64_t study);
+    /// What a follower (the live page) reads again: trials numbered `from` or above, the
+    /// unfinished ones below it, and the trials in `also` (those it saw unfinished), with params
+    /// and final metrics but no curve, in number order.
+    std::vector<trial> load_open_trials(std::int64_t study, std::int64_t from,
+                                        const std::vector<std::int64_t>& also = {});
+    /// Trial `trial`'s curve points after `step`.
+    std::vector<curve_point> load_curve_after(std::int64_t study, std::int64_t trial,
+                                              std::int64_t step);
     /// Writes a new trial (any state) with its params, attrs, metrics and curve.
     void insert_trial(std::int64_t study, const trial& t);
     /// Writes state, steps, value, metrics, error, timings of an existing trial (not params
@@ -112,6 +120,8 @@ public:
     void add_event(std::int64_t study, const trial_event& e);
     /// Every event of the study, by trial then time.
     std::vector<trial_event> load_events(std::int64_t study);
+    /// The events after `seq` (trial_event::seq), oldest first: what a follower has not seen.
+    std::vector<trial_event> load_events_after(std::int64_t study, std::int64_t seq);
 
     // The command inbox (commands.cpp).
     /// Posts a command (state pending); returns its seq.

@@ -1,6 +1,7 @@
-// What `caviar ctl` and `caviar enqueue` share: finding out whether a process runs the study,
-// posting a command to its inbox and waiting until that process applies or refuses it, and
-// acting on the store directly when no process runs the study.
+// Steering a study from outside, shared by `caviar ctl`, `caviar enqueue` and the control
+// service: whether a process runs the study, posting a command to its inbox and waiting until
+// that process applies, refuses or drops it, and acting on the store directly when no process
+// runs the study.
 #pragma once
 
 #include "run/study_lock.hpp"
@@ -10,7 +11,7 @@
 #include <optional>
 #include <string>
 
-namespace caviar::cli {
+namespace caviar {
 
 /// The study's run lock when no process holds it (this one holds it then, so no run starts
 /// while it acts on the store); nullopt when a `caviar run` runs the study.
@@ -35,4 +36,4 @@ command_record post_and_wait(store& db, const std::filesystem::path& store_file,
 /// holds the study's lock and has checked c. Returns what happened; for enqueue, sets c.trial.
 std::string apply_to_store(store& db, const study_record& s, command_record& c);
 
-}  // namespace caviar::cli
+}  // namespace caviar

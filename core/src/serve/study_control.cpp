@@ -1,4 +1,4 @@
-#include "cli/study_control.hpp"
+#include "serve/study_control.hpp"
 
 #include "store/params_json.hpp"
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <thread>
 
-namespace caviar::cli {
+namespace caviar {
 
 namespace {
 
@@ -127,4 +127,4 @@ std::string apply_to_store(store& db, const study_record& s, command_record& c) 
     return result;
 }
 
-}  // namespace caviar::cli
+}  // namespace caviar
