@@ -9,6 +9,7 @@ packages=(
   libtomlplusplus-dev libsqlite3-dev sqlite3 libeigen3-dev nlohmann-json3-dev zlib1g-dev
   python3 python3-numpy
   chromium   # headless, for the HTML report's browser test (/usr/bin/chromium)
+  chromium-driver python3-selenium   # the live page's browser test drives chromium with them
 )
 
 missing=()

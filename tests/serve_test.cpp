@@ -279,6 +279,48 @@ BOOST_AUTO_TEST_CASE(serve_follows_a_study_another_process_runs_or_none) {
     BOOST_TEST(server.wait().exit_code == 130);
 }
 
+BOOST_AUTO_TEST_CASE(ctl_speaks_to_the_service_too) {
+    temp_dir dir;
+    auto file = dir.write("s.toml", experiment(1, 80, 25));
+    process runner({bin, "run", file.string(), "-q", "--serve"});
+    auto svc = address_of(runner);
+    const std::string url = "http://127.0.0.1:" + std::to_string(svc.port);
+    const std::map<std::string, std::string> env = {{"CAVIAR_TOKEN", svc.token}};
+    BOOST_TEST_REQUIRE(wait_until([&] {
+        return run({bin, "ctl", url, "status"}, env).out.find("running") != std::string::npos;
+    }));
+    auto status = run({bin, "ctl", url, "status", "--json"}, env);
+    BOOST_TEST_REQUIRE(status.exit_code == 0, status.err);
+    BOOST_TEST(json::parse(status.out)["study"]["name"] == "s");
+    BOOST_TEST(run({bin, "ctl", url, "--token", std::string(64, '0'), "status"}).exit_code == 2);
+    BOOST_TEST(run({bin, "ctl", url, "status"}).exit_code == 2);  // no token at all
+    auto paused = run({bin, "ctl", url, "pause", "0"}, env);
+    BOOST_TEST_REQUIRE(paused.exit_code == 0, paused.err);
+    BOOST_TEST(paused.out.find("trial 0 paused at step") != std::string::npos, paused.out);
+    auto wrong = run({bin, "ctl", url, "set", "0", "-p", "learning_rate=0.02"}, env);
+    BOOST_TEST(wrong.exit_code == 2);
+    BOOST_TEST(wrong.err.find("give new params when you resume it") != std::string::npos,
+               wrong.err);
+    auto resumed = run({bin, "ctl", url, "resume", "0", "-p", "learning_rate=0.02"}, env);
+    BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+    // watch prints the curve as it grows, from the service and from the store, to the end.
+    process watcher({bin, "ctl", url, "watch", "0"}, env);
+    auto from_store = run({bin, "ctl", (dir / "s.db").string(), "watch", "0"});
+    auto watched = watcher.wait();
+    BOOST_TEST(runner.wait().exit_code == 0);
+    for (const auto* w : {&watched, &from_store}) {
+        BOOST_TEST(w->exit_code == 0, w->err);
+        BOOST_TEST(w->out.find("step 80  val_loss ") != std::string::npos,
+                   w->out.substr(w->out.size() > 300 ? w->out.size() - 300 : 0));
+        BOOST_TEST(w->out.find("trial 0 is complete") != std::string::npos,
+                   w->out.substr(w->out.size() > 300 ? w->out.size() - 300 : 0));
+    }
+    BOOST_TEST(watched.out.find("step 1  val_loss ") != std::string::npos, watched.out);
+    auto gone = run({bin, "ctl", url, "status"}, env);
+    BOOST_TEST(gone.exit_code == 1);  // the service ended with the study
+    BOOST_TEST(gone.err.find("cannot reach the live service") != std::string::npos, gone.err);
+}
+
 BOOST_AUTO_TEST_CASE(refuses_a_public_address_unless_told) {
     temp_dir dir;
     auto file = dir.write("s.toml", experiment(1, 2, 0));

@@ -4,6 +4,7 @@
 // and ctl waits for that. A study no process runs is changed in the store directly where that
 // makes sense (prune, budget, enqueue).
 #include "cli/commands.hpp"
+#include "cli/ctl_remote.hpp"
 #include "cli/param_args.hpp"
 #include "cli/study_access.hpp"
 #include "report/study_space.hpp"
@@ -14,6 +15,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,9 +28,12 @@ namespace po = boost::program_options;
 namespace {
 
 const char* usage_text =
-    "Usage: caviar ctl STORE [--study NAME] ACTION [ARGS] [OPTIONS]\n\n"
-    "Steers a study from another terminal while `caviar run` runs it. Actions:\n"
+    "Usage: caviar ctl STORE|URL [--study NAME] ACTION [ARGS] [OPTIONS]\n\n"
+    "Steers a study from another terminal while `caviar run` runs it: through its STORE file,\n"
+    "or through its live service (URL http://HOST:PORT printed by --serve or caviar serve, with\n"
+    "--token or CAVIAR_TOKEN). Actions:\n"
     "  status [--json]            trials, states, steps, values, commands waiting\n"
+    "  watch N                    print trial N's curve as it grows, until it ends\n"
     "  pause N                    trial N stops at its next step, paused (its checkpoint saved);\n"
     "                             it is yours: the strategy leaves it alone until you resume it\n"
     "  set N -p NAME=VALUE...     trial N trains with these params from its next step on,\n"
@@ -152,6 +157,8 @@ int ctl_command(const args& a) {
         "param,p", po::value<std::vector<std::string>>()->composing(),
         "set, resume: a param, NAME=VALUE (repeatable; the value is read as TOML)")(
         "json", "status: print one JSON object")(
+        "token", po::value<std::string>(),
+        "the live service's token, for ctl URL (default: $CAVIAR_TOKEN)")(
         "no-wait", "post the command and return without waiting for it to apply")(
         "timeout", po::value<double>()->default_value(0),
         "seconds to wait for the command to apply (0: until it is applied, refused or dropped)")(
@@ -169,11 +176,26 @@ int ctl_command(const args& a) {
         std::cout << d;
         return ok;
     }
-    if (!vm.count("store")) throw po::error("missing the STORE file (the experiment's .db)");
+    if (!vm.count("store"))
+        throw po::error("missing the STORE file (the experiment's .db) or the service's URL");
     if (!vm.count("words"))
         throw po::error("missing the ACTION (status, pause, set, resume, prune, stop, budget)");
     const auto words = vm["words"].as<std::vector<std::string>>();
     const std::string action = words.front();
+    const std::vector<std::string> pairs_given =
+        vm.count("param") ? vm["param"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm["store"].as<std::string>().rfind("http://", 0) == 0) {
+        std::string token = vm.count("token") ? vm["token"].as<std::string>() : "";
+        if (token.empty())
+            if (const char* env = std::getenv("CAVIAR_TOKEN")) token = env;
+        try {
+            return ctl_remote(vm["store"].as<std::string>(), words, pairs_given, token,
+                              vm.count("json") > 0);
+        } catch (const std::runtime_error& e) {
+            std::fprintf(stderr, "caviar ctl: %s\n", e.what());
+            return study_failed;
+        }
+    }
     const std::filesystem::path file = vm["store"].as<std::string>();
     if (store::is_memory(file))
         throw po::error("an in-memory store cannot be steered from outside");
@@ -187,6 +209,9 @@ int ctl_command(const args& a) {
         if (words.size() > 1) throw po::error("status takes no argument, got \"" + words[1] + "\"");
         return status(db, file, s, vm.count("json") > 0);
     }
+    if (action == "watch")
+        return ctl_watch_store(db, s, number_operand(words, action, "a trial number"),
+                               [&] { return !take_if_idle(file, s).has_value(); });
 
     command_record c;
     c.source = "manual";
@@ -194,7 +219,7 @@ int ctl_command(const args& a) {
         c.kind = command_kind_from_string(action);
     } catch (const std::invalid_argument&) {
         throw po::error("unknown action \"" + action +
-                        "\" (status, pause, set, resume, prune, stop, budget)");
+                        "\" (status, watch, pause, set, resume, prune, stop, budget)");
     }
     if (c.kind == command_kind::enqueue)
         throw po::error("enqueue is its own command: caviar enqueue STORE -p NAME=VALUE...");

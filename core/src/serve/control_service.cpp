@@ -7,6 +7,8 @@
 #include "serve/study_watch.hpp"
 #include "store/store.hpp"
 
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange unincluded
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -56,7 +58,7 @@ struct control_service::impl : std::enable_shared_from_this<control_service::imp
     unsigned short port = 0;
     std::size_t connections = 0;  // sessions and streams open
     std::list<std::weak_ptr<session>> sessions;
-    std::list<std::weak_ptr<event_stream>> streams;
+    std::list<std::shared_ptr<event_stream>> streams;  // held here: idle between changes
     bool stopping = false;
     int beats = 0;
 
@@ -112,6 +114,12 @@ public:
     }
 
     void heartbeat() { add(": ping\n\n"); }
+    /// Sends what is queued, then closes (the service stops: the page sees the last changes).
+    void finish() {
+        closing_ = true;
+        if (!writing_ && queue_.empty()) close();
+        kick();
+    }
     void close() {
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -145,6 +153,7 @@ private:
                              }
                              self->queued_ -= self->queue_.front().size();
                              self->queue_.pop_front();
+                             if (self->queue_.empty() && self->closing_) return self->close();
                              self->write();
                          });
     }
@@ -154,7 +163,7 @@ private:
     std::deque<std::string> queue_;
     std::size_t queued_ = 0;
     std::int64_t sent_ = 0;
-    bool writing_ = false, closed_ = false;
+    bool writing_ = false, closed_ = false, closing_ = false;
 };
 
 // One connection: requests, one at a time, until it closes or becomes a push stream.
@@ -170,6 +179,15 @@ public:
         beast::error_code ec;
         timer_.cancel();
         stream_.socket().close(ec);
+    }
+    /// The service stops: a POST still waiting for its command gets its answer now (a stop
+    /// command ends the study, and with it the service), the others are closed.
+    void end_now() {
+        if (waiting_ == 0) return close_now();
+        timer_.cancel();
+        auto r = service_->api->command_reply(waiting_);
+        waiting_ = 0;
+        send_reply(r);
     }
 
     void read() {
@@ -230,8 +248,11 @@ private:
     void wait_for_command() {
         auto c = service_->db->find_command(waiting_);
         bool over = c && ended(*c);
-        if (over || std::chrono::steady_clock::now() >= deadline_)
-            return send_reply(service_->api->command_reply(waiting_));
+        if (over || std::chrono::steady_clock::now() >= deadline_) {
+            auto r = service_->api->command_reply(waiting_);
+            waiting_ = 0;
+            return send_reply(r);
+        }
         timer_.expires_after(50ms);
         timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (!ec) self->wait_for_command();
@@ -318,8 +339,8 @@ void control_service::impl::refresh() {
     const bool ping = ++beats % 75 == 0;  // every 15 s, so proxies and pages see it is alive
     sessions.remove_if([](const std::weak_ptr<session>& w) { return w.expired(); });
     for (auto it = streams.begin(); it != streams.end();) {
-        auto s = it->lock();
-        if (!s || s->closed()) {
+        auto s = *it;
+        if (s->closed()) {
             it = streams.erase(it);
             continue;
         }
@@ -403,10 +424,17 @@ void control_service::stop() {
         beast::error_code ec;
         service->acceptor.close(ec);
         service->refresh_timer.cancel();
-        for (auto& w : service->streams)
-            if (auto s = w.lock()) s->close();
+        // The last changes (a study that just ended) reach the pages before they close.
+        try {
+            service->watch->refresh();
+        } catch (const std::exception&) {
+        }
+        for (auto& s : service->streams) {
+            s->push();
+            s->finish();
+        }
         for (auto& w : service->sessions)
-            if (auto s = w.lock()) s->close_now();
+            if (auto s = w.lock()) s->end_now();
         service->streams.clear();
         service->sessions.clear();
     });

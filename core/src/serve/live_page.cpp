@@ -134,13 +134,16 @@ function apply(item) {
     if (!pts.length || pts[pts.length - 1][0] < item.step) pts.push([item.step, item.value]);
     S.curves.set(item.trial, pts);
     const t = S.trials[item.trial]; if (t) { t.steps = item.step; if (item.value !== null) t.value = item.value; }
+    if (S.selected === item.trial) renderPanelTitle();
   } else if (item.type === "trial") {
     S.trials[item.trial.number] = item.trial;
     if (S.selected === item.trial.number) renderPanel();
   } else if (item.type === "truncate") {
     S.curves.set(item.trial, (S.curves.get(item.trial) || []).filter((p) => p[0] <= item.step));
   } else if (item.type === "event") {
-    const e = item.event, list = S.events.get(e.trial) || []; list.push(e); S.events.set(e.trial, list);
+    const e = item.event, list = S.events.get(e.trial) || [];
+    if (!list.some((x) => x.seq === e.seq)) list.push(e);
+    S.events.set(e.trial, list);
     if (S.selected === e.trial) renderPanel();
   } else if (item.type === "study") { S.study = item.study; renderStudy(); }
   S.dirty = true;
@@ -167,8 +170,11 @@ function draw() {
   const c = $("chart"), dpr = window.devicePixelRatio || 1, w = c.clientWidth, h = c.clientHeight;
   if (c.width !== w * dpr) { c.width = w * dpr; c.height = h * dpr; }
   const g = c.getContext("2d"); g.setTransform(dpr, 0, 0, dpr, 0, 0); g.clearRect(0, 0, w, h);
-  const vals = []; let maxStep = Math.max(1, S.study ? S.study.max_steps : 1);
-  for (const pts of S.curves.values()) for (const [x, y] of pts) { if (y !== null) vals.push(y); if (x > maxStep) maxStep = x; }
+  // The steps reached so far, with room to grow, up to the model's length.
+  const vals = []; let reached = 1;
+  for (const pts of S.curves.values()) for (const [x, y] of pts) { if (y !== null) vals.push(y); if (x > reached) reached = x; }
+  const full = S.study && S.study.max_steps > 0 ? S.study.max_steps : reached;
+  let maxStep = Math.min(Math.max(full, reached), Math.max(10, Math.ceil(reached * 1.25)));
   if (!vals.length) { g.fillStyle = "#5b6473"; g.fillText("no step reported yet", 20, 24); return; }
   vals.sort((a, b) => a - b);
   // The axis spans the 2nd to 98th percentile: one diverged trial does not flatten the rest.
@@ -200,8 +206,9 @@ function draw() {
       const x = X(p[0]), y = Y(p[1]);
       g.fillStyle = e.source === "manual" ? "#1f77b4" : "#6c5ce7"; g.beginPath();
       g.moveTo(x, y - 6); g.lineTo(x + 6, y); g.lineTo(x, y + 6); g.lineTo(x - 6, y); g.closePath(); g.fill();
-      if (n === S.selected) { g.fillStyle = "#1d2433";
-        g.fillText(e.detail && e.detail.changes ? e.detail.changes : e.kind, x + 8, y - 8); } } }
+      // What changed, by the selected trial's diamonds (a pause or resume is the shape alone).
+      if (n === S.selected && e.kind === "update" && e.detail && e.detail.changes) { g.fillStyle = "#1d2433";
+        g.fillText(e.detail.changes, x + 8, y - 8); } } }
 }
 $("chart").addEventListener("click", (ev) => {
   if (!view) return; const r = ev.target.getBoundingClientRect(), mx = ev.clientX - r.left, my = ev.clientY - r.top;
@@ -261,10 +268,13 @@ async function select(n) {
   try { const t = await get("/api/trials/" + n); S.events.set(n, t.events); } catch (e) {}
   renderPanel();
 }
+function renderPanelTitle() {
+  const t = S.trials[S.selected]; if (!t) return;
+  $("panel-title").textContent = "Trial " + t.number + " · " + (t.held ? "paused by you" : t.state) + " · step " + t.steps +
+    (t.value !== null ? " · " + S.study.objective.metric + " " + fmt(t.value) : ""); }
 function renderPanel() {
   const t = S.trials[S.selected], body = $("panel-body"); if (!t) return;
-  $("panel-title").textContent = "Trial " + t.number + " · " + (t.held ? "paused by you" : t.state) + " · step " + t.steps +
-    (t.value !== null ? " · " + S.study.objective.metric + " " + fmt(t.value) : "");
+  renderPanelTitle();
   body.textContent = ""; body.className = "";
   const form = el("div"), live = t.state === "running" || t.state === "paused";
   for (const d of S.study.space) { if (!(d.name in t.params)) continue;

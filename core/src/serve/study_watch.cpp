@@ -109,11 +109,11 @@ bool study_watch::refresh() {
     for (auto& fresh :
          db_.load_open_trials(study_.id, static_cast<std::int64_t>(trials_.size()), open)) {
         const auto n = fresh.number;
+        bool changed_now = false;
         if (n > static_cast<std::int64_t>(trials_.size())) break;  // a gap: read it next time
         if (n == static_cast<std::int64_t>(trials_.size())) {
             trials_.push_back(std::move(fresh));
-            states_changed = true;
-            log({{"type", "trial"}, {"trial", summary(trials_.back())}});
+            states_changed = changed_now = true;
         } else {
             trial& t = trials_[static_cast<std::size_t>(n)];
             const std::int64_t had = t.curve.empty() ? 0 : t.curve.back().step;
@@ -140,7 +140,7 @@ bool study_watch::refresh() {
                         log({{"type", "truncate"}, {"trial", n}, {"step", fresh.steps}});
                     }
                 }
-                log({{"type", "trial"}, {"trial", summary(t)}});
+                changed_now = true;
             }
         }
         trial& t = trials_[static_cast<std::size_t>(n)];
@@ -156,6 +156,8 @@ bool study_watch::refresh() {
             t.metrics = p.metrics;
             t.curve.push_back(std::move(p));
         }
+        // After its points: a page that sees it finished has seen its last step.
+        if (changed_now) log({{"type", "trial"}, {"trial", summary(t)}});
     }
     auto fresh_events = db_.load_events_after(study_.id, event_seq_);
     for (auto& e : fresh_events) {
