@@ -310,7 +310,11 @@ $("enqueue").onclick = () => post("/api/study/enqueue", { params: readInputs($("
 $("stop").onclick = () => { if (confirm("Stop the study? Running trials run again when it resumes.")) post("/api/study/stop"); };
 $("set-budget").onclick = () => post("/api/study/budget", { trials: parseInt($("budget").value, 10) });
 
-function frame() { if (S.dirty && S.study) { S.dirty = false; draw(); if (!frame.t || Date.now() - frame.t > 500) { frame.t = Date.now(); renderTable(); } }
+// The chart at every change, the table at most twice a second (but always after the last one).
+function frame() {
+  if (S.dirty && S.study) { S.dirty = false; S.tableDirty = true; draw(); }
+  if (S.tableDirty && S.study && (!frame.t || Date.now() - frame.t > 500)) {
+    S.tableDirty = false; frame.t = Date.now(); renderTable(); }
   requestAnimationFrame(frame); }
 window.addEventListener("resize", () => S.dirty = true);
 load().then(() => requestAnimationFrame(frame)).catch((e) => toast("cannot read the study: " + e.message, true));
