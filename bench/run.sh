@@ -65,3 +65,5 @@ echo
 "$here/sampler_cost.sh" "$build"
 echo
 "$here/overhead_scaling.sh" "$build"
+echo
+"$here/serve_load.sh" "$build"

@@ -90,13 +90,12 @@ public:
     ~event_stream() { --service_->connections; }
 
     void start(std::int64_t after) {
-        queue_.push_back(
+        pending_ =
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-            "Connection: keep-alive\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 1000\n\n");
-        queued_ = queue_.back().size();
+            "Connection: keep-alive\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 1000\n\n";
         sent_ = after;
         push();
-        write();
+        kick();
     }
 
     // Queues the changes the page has not seen; closes a page too far behind.
@@ -117,7 +116,7 @@ public:
     /// Sends what is queued, then closes (the service stops: the page sees the last changes).
     void finish() {
         closing_ = true;
-        if (!writing_ && queue_.empty()) close();
+        if (!writing_ && pending_.empty()) close();
         kick();
     }
     void close() {
@@ -128,40 +127,36 @@ public:
     }
     bool closed() const { return closed_; }
 
+    /// Writes what is queued, in one write: a page costs a write per look at the study, not one
+    /// per change.
     void kick() {
-        if (!writing_ && !queue_.empty() && !closed_) write();
-    }
-
-private:
-    void add(std::string s) {
-        if (closed_) return;
-        queued_ += s.size();
-        queue_.push_back(std::move(s));
-        if (queued_ > stream_backlog_limit) close();  // a slow reader: dropped
-    }
-
-    void write() {
-        if (queue_.empty() || closed_) return;
+        if (writing_ || pending_.empty() || closed_) return;
         writing_ = true;
+        sending_.swap(pending_);
+        pending_.clear();
         stream_.expires_after(write_timeout);
-        net::async_write(stream_, net::buffer(queue_.front()),
+        net::async_write(stream_, net::buffer(sending_),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              self->writing_ = false;
                              if (ec) {
                                  self->closed_ = true;
                                  return;
                              }
-                             self->queued_ -= self->queue_.front().size();
-                             self->queue_.pop_front();
-                             if (self->queue_.empty() && self->closing_) return self->close();
-                             self->write();
+                             if (self->pending_.empty() && self->closing_) return self->close();
+                             self->kick();
                          });
+    }
+
+private:
+    void add(const std::string& s) {
+        if (closed_) return;
+        pending_ += s;
+        if (pending_.size() > stream_backlog_limit) close();  // a slow reader: dropped
     }
 
     beast::tcp_stream stream_;
     std::shared_ptr<control_service::impl> service_;
-    std::deque<std::string> queue_;
-    std::size_t queued_ = 0;
+    std::string pending_, sending_;  // queued; being written
     std::int64_t sent_ = 0;
     bool writing_ = false, closed_ = false, closing_ = false;
 };
