@@ -56,6 +56,9 @@ const bad_case bad_cases[] = {
     {"bad_trials_zero", 3, 10, "[experiment] trials must be an integer >= 1, got 0"},
     {"bad_seed_negative", 3, 8, "[experiment] seed must be an integer >= 0, got -1"},
     {"bad_threads", 3, 11, "[experiment] threads must be an integer >= 0"},
+    {"bad_serve_port", 3, 9,
+     "[experiment] serve must be \"ADDRESS:PORT\" (e.g. \"127.0.0.1:8787\", port 0 = any free "
+     "one), got \"127.0.0.1:99999\": the port must be a number from 0 to 65535"},
     {"bad_direction", 2, 44,
      "objective direction must be \"minimize\" or \"maximize\", got \"maximise\" (did you "
      "mean \"maximize\"?)"},

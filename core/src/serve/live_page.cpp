@@ -75,6 +75,7 @@ button:disabled { opacity: 0.45; cursor: default; }
     </section>
     <section style="margin-top: 14px"><h2>Trials</h2>
       <div class="tablewrap"><table id="trials"><thead></thead><tbody></tbody></table></div>
+      <div class="hint" id="more"></div>
     </section>
   </div>
   <div>
@@ -193,7 +194,10 @@ function draw() {
     const pts = S.curves.get(n), t = S.trials[n]; if (!pts || !pts.length) continue;
     const sel = n === S.selected;
     g.strokeStyle = t ? (colours[t.state] || "#888") : "#888"; g.globalAlpha = sel ? 1 : 0.45;
-    g.lineWidth = sel ? 2.6 : 1.1; g.beginPath(); let on = false;
+    g.lineWidth = sel ? 2.6 : 1.1;
+    if (pts.length === 1 && pts[0][1] !== null) {  // a one-step trial (a function) is a dot
+      g.fillStyle = g.strokeStyle; g.beginPath(); g.arc(X(pts[0][0]), Y(pts[0][1]), sel ? 4 : 2, 0, 7); g.fill(); continue; }
+    g.beginPath(); let on = false;
     for (const [x, y] of pts) { if (y === null) { on = false; continue; }
       if (on) g.lineTo(X(x), Y(y)); else { g.moveTo(X(x), Y(y)); on = true; } }
     g.stroke();
@@ -232,7 +236,12 @@ function renderTable() {
     const c = x === y ? a.number - b.number : (x === undefined || x === null) ? 1 : (y === undefined || y === null) ? -1 : x < y ? -1 : 1;
     return S.sort.up ? c : -c; });
   body.textContent = "";
-  for (const t of rows) { const tr = body.insertRow(); tr.dataset.trial = t.number;
+  // A study of thousands of trials: the first rows of the order chosen (sort to see others),
+  // and the selected trial always.
+  const shown = rows.slice(0, 500);
+  if (S.selected !== null && !shown.some((t) => t.number === S.selected) && S.trials[S.selected]) shown.push(S.trials[S.selected]);
+  $("more").textContent = rows.length > 500 ? "showing 500 of " + rows.length + " trials: sort by a column to see others" : "";
+  for (const t of shown) { const tr = body.insertRow(); tr.dataset.trial = t.number;
     if (t.number === S.selected) tr.className = "selected";
     for (const k of cols) { const td = tr.insertCell(); td.textContent = k === "state" && t.held ? "paused (yours)" : fmt(cell(t, k));
       if (k === "state") td.className = "state " + t.state; }
