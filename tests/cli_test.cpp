@@ -226,6 +226,64 @@ BOOST_AUTO_TEST_CASE(a_store_of_an_older_caviar_is_upgraded_by_any_command) {
     sqlite3_close(h);
 }
 
+BOOST_AUTO_TEST_CASE(nothing_a_command_writes_lands_on_what_it_did_not_write) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("r", 3, ""));
+    BOOST_TEST_REQUIRE(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+    const auto store = dir / "study.db";
+    auto slurp = [](const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    // A report written over the study's own store is refused; the store keeps every trial.
+    auto over = run({bin, "report", store.string(), "-o", store.string()});
+    BOOST_TEST(over.exit_code == 2);
+    BOOST_TEST(over.err.find("is a SQLite database (a study's store?)") != std::string::npos,
+               over.err);
+    BOOST_TEST(trials_json(store).size() == 3u);
+    auto text = dir.write("notes.txt", "mine\n");
+    BOOST_TEST(run({bin, "report", store.string(), "-o", text.string()}).exit_code == 2);
+    BOOST_TEST(slurp(text) == "mine\n");
+    BOOST_TEST(run({bin, "report", store.string(), "-o", text.string(), "--force"}).exit_code == 0);
+    BOOST_TEST(slurp(text).find("<!DOCTYPE html>") == 0u);
+    // A report over an earlier report of caviar's is simply replaced.
+    BOOST_TEST(run({bin, "report", store.string(), "-o", text.string()}).exit_code == 0);
+    BOOST_TEST(!std::filesystem::exists(text.string() + ".tmp-1"));
+    // A SQLite file of another program is left as it is, even with a table called trials.
+    const auto foreign = dir / "foreign.db";
+    {
+        sqlite3* h = nullptr;
+        sqlite3_open(foreign.c_str(), &h);
+        sqlite3_exec(h, "CREATE TABLE trials (id INTEGER); INSERT INTO trials VALUES (7);", nullptr,
+                     nullptr, nullptr);
+        sqlite3_close(h);
+    }
+    const auto before = slurp(foreign);
+    auto refused = run({bin, "run", file.string(), "-q", "--store", foreign.string()}, fixture_env);
+    BOOST_TEST(refused.exit_code == 1);
+    BOOST_TEST(refused.err.find("not a caviar store") != std::string::npos, refused.err);
+    BOOST_TEST((slurp(foreign) == before));
+    BOOST_TEST(!std::filesystem::exists(foreign.string() + "-wal"));
+}
+
+BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
+    struct limit {
+        std::string extra, message;
+    };
+    const std::vector<limit> cases = {
+        {"threads = 100000", "threads must be an integer >= 0 and <= 1024"},
+        {"trial_timeout = 1e10", "trial_timeout must be a duration > 0 and at most 366 days"},
+        {"time_budget = \"100000h\"", "time_budget must be a duration > 0 and at most 366 days"},
+    };
+    for (const auto& c : cases) {
+        temp_dir dir;
+        auto file = dir.write("t.toml", testbed_file("l", 3, "", c.extra));
+        auto r = run({bin, "validate", file.string()}, fixture_env);
+        BOOST_TEST(r.exit_code == 2, c.extra);
+        BOOST_TEST(r.err.find(c.message) != std::string::npos, c.extra << ": " << r.err);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
     temp_dir dir;
     auto file = dir.write("bad.toml",
@@ -438,8 +496,13 @@ BOOST_AUTO_TEST_CASE(a_second_process_on_a_running_study_is_refused) {
     auto file = dir.write("t.toml", testbed_file("busy", 8, "steps = 4\nstep_ms = 150\n"));
     process first({bin, "run", file.string(), "--threads", "2", "-q"}, fixture_env);
     wait_for_complete(dir / "study.db", 1);
-    auto second = run({bin, "run", file.string(), "-q"}, fixture_env);
+    auto second = run({bin, "run", file.string(), "-q", "--trials", "50"}, fixture_env);
     BOOST_TEST(second.exit_code == 1, second.err);
+    {  // Refused, it changed nothing: not the running study's budget either.
+        auto studies =
+            run({bin, "ctl", (dir / "study.db").string(), "--study", "busy", "status", "--json"});
+        BOOST_TEST(json::parse(studies.out)["budget"] == 8, studies.out);
+    }
     BOOST_TEST(second.err.find("study \"busy\" is being run by another caviar process (pid") !=
                    std::string::npos,
                second.err);

@@ -1,5 +1,6 @@
 // caviar report STORE -o FILE: a study as one self-contained HTML page with charts.
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/study_access.hpp"
 #include "report/html_report.hpp"
 #include "report/importance.hpp"
@@ -20,7 +21,8 @@ int report_command(const args& a) {
         "Writes a study as one HTML file (no network, no other files): summary, best trials,\n"
         "history, parameter importance, a slice per parameter, the two most important\n"
         "parameters, learning curves and parallel coordinates.\n\nOptions");
-    d.add_options()("output,o", po::value<std::string>(), "the HTML file to write");
+    d.add_options()("output,o", po::value<std::string>(), "the HTML file to write")(
+        "force", "replace FILE even when it is not a report caviar wrote");
     po::variables_map vm;
     if (!parse_store_arguments(a, d, vm)) return ok;
     if (!vm.count("output")) throw po::error("missing -o FILE, the HTML file to write");
@@ -36,10 +38,7 @@ int report_command(const args& a) {
         db->file().string());
 
     auto file = vm["output"].as<std::string>();
-    std::ofstream out(file, std::ios::binary);
-    out << html;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + file);
+    write_output_file(file, html, vm.count("force") > 0, is_caviar_report);
     std::fprintf(stderr, "wrote %s (%zu trials of study \"%s\")\n", file.c_str(), trials.size(),
                  s.name.c_str());
     return ok;

@@ -26,6 +26,8 @@ const std::vector<std::string> experiment_keys = {"name",          "seed",      
                                                   "threads",       "objective",   "store",
                                                   "trial_timeout", "time_budget", "serve"};
 const std::vector<std::string> objective_keys = {"metric", "direction"};
+constexpr std::int64_t max_threads = 1024;
+constexpr double max_duration = 366.0 * 24 * 3600;
 const std::vector<std::string> directions = {"minimize", "maximize"};
 constexpr const char* objective_example =
     "objective = { metric = \"val_loss\", direction = \"minimize\" }";
@@ -72,8 +74,8 @@ public:
         if (auto v = integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
             ex.seed = static_cast<std::uint64_t>(*v);
         if (auto v = integer("trials", 1, std::numeric_limits<std::int64_t>::max())) ex.trials = *v;
-        if (auto v = integer("threads", 0, std::numeric_limits<int>::max()))
-            ex.threads = static_cast<int>(*v);
+        // Far beyond any machine: OpenMP fails to make (or crashes making) tens of thousands.
+        if (auto v = integer("threads", 0, max_threads)) ex.threads = static_cast<int>(*v);
         read_objective(ex.objective);
         if (auto n = find(t_, "store", where_, r_); n.node) {
             if (const auto* s = n.node->as_string(); s && !s->get().empty())
@@ -126,11 +128,13 @@ private:
             seconds = static_cast<double>(i->get());
         else if (const auto* d = n.node->as_floating_point())
             seconds = d->get();
-        if (seconds && *seconds > 0) return seconds;
+        // At most a year: beyond that a clock's arithmetic overflows and every trial would time
+        // out at once.
+        if (seconds && *seconds > 0 && *seconds <= max_duration) return seconds;
         error(*n.node, n.where,
               std::string(key) +
-                  " must be a duration > 0 such as \"90s\", \"10m\", \"1h30m\" or a number of "
-                  "seconds, got " +
+                  " must be a duration > 0 and at most 366 days, such as \"90s\", \"10m\", "
+                  "\"1h30m\" or a number of seconds, got " +
                   describe(*n.node));
         return std::nullopt;
     }

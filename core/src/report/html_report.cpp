@@ -168,6 +168,7 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
     std::string title = "caviar report: " + s.name;
     std::string out =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"generator\" content=\"caviar report\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>" +
         xml_escape(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";

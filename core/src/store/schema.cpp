@@ -160,10 +160,6 @@ CREATE TABLE commands (
 CREATE INDEX commands_by_state ON commands (study_id, state);
 )sql";
 
-constexpr const char* caviar_tables =
-    "'studies', 'trials', 'params', 'metrics', 'curves', 'attributes', 'checkpoints', "
-    "'events', 'commands'";
-
 }  // namespace
 
 double store_now() {
@@ -220,12 +216,13 @@ store::store(const std::filesystem::path& file, bool read_only)
         throw store_error(where + ": written by a newer caviar (schema version " +
                           std::to_string(version) + ", this build reads up to " +
                           std::to_string(schema_version) + ")");
+    // A new store has no tables at all (caviar writes its schema and version in one
+    // transaction): any table in a file of version 0 is someone else's, and nothing is written.
     if (version == 0 &&
-        db.query_int((std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
-                                  "name NOT IN (") +
-                      caviar_tables + ")")
-                         .c_str()) > 0)
-        throw store_error(where + ": not a caviar store (a SQLite database with other tables)");
+        db.query_int("SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')") > 0)
+        throw store_error(where +
+                          ": not a caviar store (a SQLite database with tables of its "
+                          "own); nothing was changed in it");
     if (read_only) {
         if (version == 0) throw store_error(where + ": not a caviar store (no schema)");
         if (version < schema_version)
