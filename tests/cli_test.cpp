@@ -266,6 +266,43 @@ BOOST_AUTO_TEST_CASE(nothing_a_command_writes_lands_on_what_it_did_not_write) {
     BOOST_TEST(!std::filesystem::exists(foreign.string() + "-wal"));
 }
 
+BOOST_AUTO_TEST_CASE(names_that_would_escape_or_break_are_refused_at_validate) {
+    struct named {
+        std::string file, message;
+    };
+    auto with_name = [](const std::string& name) {
+        return "[experiment]\nname = \"" + name +
+               "\"\nobjective = { metric = \"value\" }\n"
+               "[space]\nx = { float = [0.0, 1.0] }\n[model]\nplugin = \"testbed\"\n";
+    };
+    auto with_param = [](const std::string& key) {
+        return "[experiment]\nobjective = { metric = \"value\" }\n[space]\n" + key +
+               " = { float = [0.0, 1.0] }\n[model]\nplugin = \"testbed\"\n";
+    };
+    const std::vector<named> cases = {
+        {with_name("a/../../../../tmp/x"), "name cannot have '/' or '\\' (it names a folder)"},
+        {with_name("../../x"), "name cannot start with '.'"},
+        {with_name(".."), "name cannot be \".\" or \"..\""},
+        {with_name("./col"), "name cannot start with '.'"},
+        {with_name("a\\u0007b"), "name cannot have control characters"},
+        {with_name(std::string(200, 'n')), "name must be at most 128 characters"},
+        {with_param("\"my lr\""), "[space] param name \"my lr\" has a space"},
+        {with_param("\"a\\nb\""), "[space] param name \"a\\x0ab\" has a control character"},
+        {with_param("\"a,b\""), "has ','"},
+        {"[experiment]\nobjective = { metric = \"value\" }\n[space]\n\"a-b\" = { float = [0.0, "
+         "1.0] }\na_b = { float = [0.0, 1.0] }\n[model]\nplugin = \"command\"\nargs = \"true\"\n"
+         "metrics = \"value\"\n",
+         "its environment variable CAVIAR_PARAM_A_B is also a-b's"},
+    };
+    for (const auto& c : cases) {
+        temp_dir dir;
+        auto file = dir.write("t.toml", c.file);
+        auto r = run({bin, "validate", file.string()}, fixture_env);
+        BOOST_TEST(r.exit_code == 2, c.message);
+        BOOST_TEST(r.err.find(c.message) != std::string::npos, c.message << ": " << r.err);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
     struct limit {
         std::string extra, message;

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -186,6 +187,17 @@ public:
     void prepare(const space& s) override {
         dimensions_.clear();
         for (const auto& d : s) dimensions_.push_back(d.name());
+        // Two params must not share a variable: one value would be lost.
+        if (env_) {
+            std::map<std::string, std::string> by_variable;
+            for (const auto& name : dimensions_) {
+                auto [it, fresh] = by_variable.emplace(env_name(name), name);
+                if (!fresh)
+                    throw dimension_error(name, "its environment variable " + it->first +
+                                                    " is also " + it->second +
+                                                    "'s: rename one of them (or set env = false)");
+            }
+        }
         std::set<std::string> known(dimensions_.begin(), dimensions_.end());
         known.insert(builtin_names.begin(), builtin_names.end());
         for (const auto& w : words_)

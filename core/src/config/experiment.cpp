@@ -65,11 +65,12 @@ public:
     void read(experiment& ex) {
         if (t_) r_.check_keys(*t_, experiment_keys, "[experiment] ", where_);
         if (auto n = find(t_, "name", where_, r_); n.node) {
-            if (const auto* s = n.node->as_string(); s && !s->get().empty())
+            const auto* s = n.node->as_string();
+            std::string why = s ? study_name_problem(s->get()) : "must be a non-empty string";
+            if (why.empty())
                 ex.name = s->get();
             else
-                error(*n.node, n.where,
-                      "name must be a non-empty string, got " + describe(*n.node));
+                error(*n.node, n.where, "name " + why + ", got " + describe(*n.node));
         }
         if (auto v = integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
             ex.seed = static_cast<std::uint64_t>(*v);
@@ -233,6 +234,19 @@ void sort_in_file_order(std::vector<diagnostic>::iterator first,
 }
 
 }  // namespace
+
+std::string study_name_problem(const std::string& name) {
+    // The name is a folder beside the store (STORE-files/NAME): it must stay one folder there.
+    if (name.empty()) return "must be a non-empty string";
+    if (name.size() > 128) return "must be at most 128 characters";
+    if (name == "." || name == "..") return "cannot be \".\" or \"..\"";
+    if (name.front() == '.') return "cannot start with '.'";
+    for (unsigned char c : name) {
+        if (c == '/' || c == '\\') return "cannot have '/' or '\\' (it names a folder)";
+        if (c < 0x20 || c == 0x7f) return "cannot have control characters";
+    }
+    return {};
+}
 
 std::string serve_address_problem(const std::string& text) {
     auto colon = text.rfind(':');

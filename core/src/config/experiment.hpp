@@ -60,6 +60,9 @@ struct experiment {
     source_pos at(std::string_view key) const;
 };
 
+/// Why a study name cannot be one (empty when it can): it names a folder beside the store.
+std::string study_name_problem(const std::string& name);
+
 /// Why "ADDRESS:PORT" is not one (empty when it is), for serve = and --serve.
 std::string serve_address_problem(const std::string& text);
 

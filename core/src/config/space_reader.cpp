@@ -1,5 +1,8 @@
 #include "config/space_reader.hpp"
 
+#include <cctype>
+#include <cstdio>
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -249,6 +252,13 @@ space read_space(const toml::node* node, const source_pos& where, toml_reader& r
     std::map<std::string, source_pos> when_at;
     for (const auto& e : in_file_order(*t, where, r)) {
         const std::string name(e.key->str());
+        // A name goes into tables, CSV headers, TOML, environment variables and file names:
+        // letters, digits, '_' and '-' only, so it reads back the same everywhere.
+        if (auto why = param_name_problem(name)) {
+            r.error(r.pos(*e.node, e.where),
+                    "[space] param name \"" + printable(name) + "\" " + *why);
+            continue;
+        }
         const auto* dt = e.node->as_table();
         if (!dt) {
             r.error(r.pos(*e.node, e.where),
@@ -275,6 +285,33 @@ space read_space(const toml::node* node, const source_pos& where, toml_reader& r
             std::string name = p.substr(7, p.find(']') - 7);
             auto it = when_at.find(name);
             r.error(it == when_at.end() ? where : it->second, p);
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> param_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name.size() > 64) return "is longer than 64 characters";
+    for (unsigned char c : name)
+        if (!(std::isalnum(c) || c == '_' || c == '-'))
+            return std::string("has ") +
+                   (c == ' '          ? "a space"
+                    : std::isprint(c) ? "'" + std::string(1, static_cast<char>(c)) + "'"
+                                      : "a control character") +
+                   ": a param name is letters, digits, '_' and '-'";
+    return std::nullopt;
+}
+
+std::string printable(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isprint(c)) {
+            out += static_cast<char>(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
         }
     }
     return out;
