@@ -321,6 +321,23 @@ BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_closed_stdout_does_not_kill_the_study) {
+    // caviar run ... | head -1: the pipe closes at once; the study still finishes.
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("p", 6, "steps = 2\nstep_ms = 20\n"));
+    int fds[2];
+    BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+    ::close(fds[0]);  // nobody reads
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(fds[1], 1);
+        exec_child({bin, "run", file.string(), "-q"}, fixture_env);
+    }
+    ::close(fds[1]);
+    BOOST_TEST(reap(pid) == 0);
+    BOOST_TEST(count_state(trials_json(dir / "study.db"), "complete") == 6u);
+}
+
 BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
     temp_dir dir;
     auto file = dir.write("bad.toml",

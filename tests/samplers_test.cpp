@@ -172,6 +172,18 @@ BOOST_AUTO_TEST_CASE(enumerates_every_combination_of_a_mixed_space) {
     BOOST_TEST(seen == expected, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(takes_every_choice_of_a_categorical_whatever_points_says) {
+    // points thins numbers; 12 choices are 12 grid values (5 of them, then repeats, before).
+    std::vector<caviar::value> choices;
+    for (int i = 0; i < 12; ++i) choices.push_back(std::string(1, static_cast<char>('a' + i)));
+    caviar::space sp({dimension::categorical("c", choices)});
+    auto s = make_grid(5);
+    BOOST_CHECK_NO_THROW(s->prepare(sp, 12));
+    std::set<std::string> seen;
+    for (std::int64_t n = 0; n < 12; ++n) seen.insert(text(propose(*s, sp, n, 12)));
+    BOOST_TEST(seen.size() == 12u);
+}
+
 BOOST_AUTO_TEST_CASE(spaces_float_points_on_the_dimension_scale) {
     auto s = make_grid(5);
     caviar::space log_space({dimension::real("lr", 1e-4, 1, scale::log)});

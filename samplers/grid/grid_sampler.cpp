@@ -32,13 +32,14 @@ value nth_value(const dimension& d, std::int64_t i) {
     return x;
 }
 
-// The values one dimension takes on the grid: all of them when there are at most `points`
-// (choices, ints, stepped floats), else `points` values evenly spaced in unit space, both
-// ends included, so a log dimension gets log-spaced values.
+// The values one dimension takes on the grid: every choice of a categorical (there is no
+// "between" to thin them to); for numbers, all of them when there are at most `points` (ints,
+// stepped floats), else `points` values evenly spaced in unit space, both ends included, so a
+// log dimension gets log-spaced values.
 axis make_axis(const dimension& d, std::int64_t points) {
     axis a;
     std::int64_t n = d.cardinality();
-    if (n > 0 && n <= points) {
+    if (d.kind() == dimension_kind::categorical || (n > 0 && n <= points)) {
         for (std::int64_t i = 0; i < n; ++i) a.push_back(nth_value(d, i));
     } else if (points == 1) {
         a.push_back(d.from_unit(0.5));

@@ -3,6 +3,7 @@
 
 #include <boost/program_options/errors.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -48,6 +49,9 @@ Exit codes: 0 done, 1 the study failed, 2 usage or configuration error,
 
 int main(int argc, char** argv) {
     using namespace caviar::cli;
+    // `caviar run ... | head -1`: a closed pipe makes writes fail (and the summary is lost), it
+    // does not kill the study mid-way with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     std::map<std::string, std::function<int(const args&)>> commands = {
         {"run", run_command},       {"validate", validate_command}, {"plugins", plugins_command},
         {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
