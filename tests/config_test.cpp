@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -295,6 +296,42 @@ BOOST_AUTO_TEST_CASE(reports_a_missing_file) {
     BOOST_TEST_REQUIRE(errors.size() == 1u);
     BOOST_TEST(errors[0].where.line == 0);
     BOOST_TEST(errors[0].message.find("not found") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_file_nested_too_deeply_before_parsing_it) {
+    // 40,000 dotted levels (an 80 KB file) overflowed the parser's stack; arrays too. What any
+    // experiment needs is fine, and dots and brackets inside strings count for nothing.
+    auto dir = std::filesystem::temp_directory_path() / "caviar-config-deep";
+    std::filesystem::create_directories(dir);
+    std::string dotted = "[a";
+    for (int i = 0; i < 40000; ++i) dotted += ".a";
+    dotted += "]\n";
+    std::string arrays =
+        "[experiment]\nx = " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+    for (const auto& text : {dotted, arrays}) {
+        std::ofstream(dir / "deep.toml") << text;
+        std::vector<diagnostic> errors;
+        load_experiment(dir / "deep.toml", {}, errors);
+        BOOST_TEST_REQUIRE(errors.size() == 1u);
+        BOOST_TEST(errors[0].message.find("nests deeper than 64 levels") != std::string::npos,
+                   errors[0].message);
+        BOOST_TEST(errors[0].where.line >= 1);
+    }
+    {
+        std::ofstream(dir / "fine.toml")
+            << "[experiment]\nname = \"a.b.c.[{\"\nobjective = { metric = \"m\" }\n"
+            << "[model]\nplugin = \"functions\"\nnote = '''\n"
+            << std::string(200, '.') << "\n'''\n[space]\nx = { float = [0.0, 1.0] }\n";
+        std::vector<diagnostic> errors;
+        load_experiment(dir / "fine.toml", {}, errors);
+        for (const auto& e : errors)
+            BOOST_TEST(e.message.find("nests deeper") == std::string::npos, e.message);
+    }
+    // A --set value nested that deep is read as a plain string, not a crash.
+    std::vector<diagnostic> errors;
+    load_experiment(fixtures / "minimal.toml",
+                    {"model.deep=" + std::string(10000, '[') + std::string(10000, ']')}, errors);
+    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(formats_diagnostics_like_a_compiler) {

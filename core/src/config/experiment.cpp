@@ -1,5 +1,7 @@
 #include "config/experiment.hpp"
 
+#include "config/nesting.hpp"
+
 #include "config/duration.hpp"
 #include "config/overrides.hpp"
 #include "config/params_reader.hpp"
@@ -284,6 +286,10 @@ experiment load_experiment(const fs::path& file, const std::vector<std::string>&
     auto text = read_text(file, problem);
     if (!text) {
         r.error(r.file_pos(), problem);
+        return ex;
+    }
+    if (auto deep = too_deep(*text)) {
+        r.error({shown, deep->line, deep->column}, deep->message);
         return ex;
     }
     toml::table root;

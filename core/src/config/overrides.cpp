@@ -1,5 +1,7 @@
 #include "config/overrides.hpp"
 
+#include "config/nesting.hpp"
+
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -34,10 +36,11 @@ std::optional<std::vector<std::string>> split_key(std::string_view key) {
 // string when that is not exactly one TOML value.
 toml::table parse_value(const std::string& text, const std::string& source) {
     try {
+        if (too_deep(text)) throw std::invalid_argument("nested too deeply");
         toml::table doc = toml::parse(std::string_view("v = " + text), std::string(source));
         if (doc.size() == 1 && doc.contains("v")) return doc;
-    } catch (const toml::parse_error&) {
-        // not a TOML value: a plain string, below
+    } catch (const std::exception&) {
+        // not a TOML value (or one nested too deeply to read): a plain string, below
     }
     std::ostringstream quoted;  // TOML++ escapes the string for us
     quoted << toml::value<std::string>(text);

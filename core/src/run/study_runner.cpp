@@ -288,6 +288,15 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     result.out_of_time = coord.time_budget_reached();
     result.error = coord.fatal_error();
     result.trials = coord.snapshot();
+    // After a store failure the book may be ahead of the store: the summary says what the
+    // store holds, which is what the next run resumes from.
+    if (result.error && result.error->rfind("store: ", 0) == 0) {
+        try {
+            result.trials = db.load_trials(result.study.id);
+        } catch (const store_error&) {
+            // Unreadable too: the book is all there is.
+        }
+    }
     auto p = coord.progress();
     if (!result.error && !result.interrupted && p.complete == 0 && p.failed > 0) {
         std::string last;
