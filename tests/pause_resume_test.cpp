@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(an_exploit_continues_from_the_donors_checkpoint_with_its_pa
 BOOST_AUTO_TEST_CASE(an_interrupted_study_rolls_back_to_checkpoints_and_finishes) {
     temp_dir dir;
     auto file =
-        dir.write("p.toml", experiment("plugin = \"pauser\"\npause_at = 3", "step_ms = 100"));
+        dir.write("p.toml", experiment("plugin = \"pauser\"\npause_at = 3", "step_ms = 200"));
     process p({bin, "run", file.string(), "-q"}, env);
     // Wait until a trial has resumed after its pause (then it has a checkpoint).
     bool resumed = false;
