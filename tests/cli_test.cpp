@@ -312,6 +312,30 @@ BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
         {"trial_timeout = 1e10", "trial_timeout must be a duration > 0 and at most 366 days"},
         {"time_budget = \"100000h\"", "time_budget must be a duration > 0 and at most 366 days"},
     };
+    // Dimensions whose values could not be sampled right are refused at validate, at their
+    // place, instead of failing the study at run time.
+    const std::vector<limit> spaces = {
+        {"y = { int = [0, 9223372036854775807] }",
+         "[space.y] an int dimension's bounds must lie within -2^53 and 2^53"},
+        {"y = { int = [-9223372036854775808, 9223372036854775807] }",
+         "must lie within -2^53 and 2^53"},
+        {"y = { float = [-1e308, 1e308] }", "[space.y] high - low must be a finite number"},
+        {"y = { float = [0.0, 1.0], step = 1e-19 }",
+         "[space.y] step=1e-19 cuts [0, 1] into more than 2^53 values"},
+        {"y = { choices = [nan, 1.0] }", "[space.y] choices must be finite numbers, got nan"},
+    };
+    for (const auto& c : spaces) {
+        temp_dir dir;
+        auto file = dir.write("t.toml",
+                              "[experiment]\nobjective = { metric = \"value\" }\n[space]\n"
+                              "x = { float = [0.0, 1.0] }\n" +
+                                  c.extra + "\n[model]\nplugin = \"testbed\"\n");
+        auto r = run({bin, "validate", file.string()}, fixture_env);
+        BOOST_TEST(r.exit_code == 2, c.extra);
+        BOOST_TEST(r.err.find(file.string() + ":5:") != std::string::npos,
+                   c.extra << ": " << r.err);
+        BOOST_TEST(r.err.find(c.message) != std::string::npos, c.extra << ": " << r.err);
+    }
     for (const auto& c : cases) {
         temp_dir dir;
         auto file = dir.write("t.toml", testbed_file("l", 3, "", c.extra));

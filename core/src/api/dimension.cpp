@@ -98,6 +98,10 @@ std::vector<std::string> dimension::problems() const {
     if (name_.empty()) out.push_back("a dimension needs a name");
     if (kind_ == dimension_kind::categorical) {
         if (choices_.empty()) out.push_back("choices must not be empty");
+        for (const auto& c : choices_)
+            if (const auto* d = std::get_if<double>(&c); d && !std::isfinite(*d))
+                out.push_back("choices must be finite numbers, got " + num(*d) +
+                              " (nan equals nothing: no trial could be said to have it)");
         for (std::size_t i = 0; i < choices_.size(); ++i)
             for (std::size_t j = 0; j < i; ++j)
                 if (choices_[i] == choices_[j])
@@ -111,6 +115,20 @@ std::vector<std::string> dimension::problems() const {
     }
     if (low_ > high_)
         out.push_back("low must not exceed high, got low=" + num(low_) + ", high=" + num(high_));
+    // Values are mapped through doubles: beyond 2^53 an int is no longer exact, and a range wider
+    // than the largest double has no width at all.
+    constexpr double exact = 9007199254740992.0;  // 2^53
+    if (kind_ == dimension_kind::integer && (std::abs(low_) > exact || std::abs(high_) > exact))
+        out.push_back(
+            "an int dimension's bounds must lie within -2^53 and 2^53 "
+            "(9007199254740992), so every value is exact, got low=" +
+            num(low_) + ", high=" + num(high_));
+    if (!std::isfinite(high_ - low_))
+        out.push_back("high - low must be a finite number, got low=" + num(low_) +
+                      ", high=" + num(high_));
+    if (step_ > 0 && std::isfinite(high_ - low_) && (high_ - low_) / step_ > exact)
+        out.push_back("step=" + num(step_) + " cuts [" + num(low_) + ", " + num(high_) +
+                      "] into more than 2^53 values; give a larger step (or none)");
     if (scale_ == scale::log) {
         if (kind_ == dimension_kind::integer && low_ < 1)
             out.push_back("scale \"log\" needs low >= 1 for an int, got low=" + num(low_));
