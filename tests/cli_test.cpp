@@ -521,6 +521,45 @@ BOOST_AUTO_TEST_CASE(a_changed_space_is_refused_on_resume) {
     BOOST_TEST(r.err.find("--set experiment.name=space-2") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(changed_plugin_options_are_refused_on_resume_unless_allowed) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("opts", 3, "steps = 2\n"));
+    BOOST_TEST_REQUIRE(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+    // Budget and threads are how much and how fast, not what: they may change.
+    auto more =
+        run({bin, "run", file.string(), "-q", "--trials", "4", "--threads", "1"}, fixture_env);
+    BOOST_TEST_REQUIRE(more.exit_code == 0, more.err);
+
+    auto refused = run({bin, "run", file.string(), "-q", "--trials", "6", "--set", "model.steps=3"},
+                       fixture_env);
+    BOOST_TEST(refused.exit_code == 2);
+    BOOST_TEST(refused.err.find("[model] steps 2 → 3") != std::string::npos, refused.err);
+    BOOST_TEST(refused.err.find("--allow-config-change") != std::string::npos, refused.err);
+    BOOST_TEST(trials_json(dir / "study.db").size() == 4u);  // nothing ran
+
+    auto objective = run({bin, "run", file.string(), "-q", "--trials", "6", "--set",
+                          "experiment.objective={ metric = \"value\", direction = \"maximize\" }"},
+                         fixture_env);
+    BOOST_TEST(objective.exit_code == 2);
+    BOOST_TEST(objective.err.find("[experiment] objective.direction") != std::string::npos,
+               objective.err);
+
+    auto allowed = run({bin, "run", file.string(), "-q", "--trials", "6", "--set", "model.steps=3",
+                        "--allow-config-change"},
+                       fixture_env);
+    BOOST_TEST_REQUIRE(allowed.exit_code == 0, allowed.err);
+    auto after = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(after.size() == 6u);
+    BOOST_TEST(after[5]["steps"] == 3);
+    auto events = run({bin, "trials", (dir / "study.db").string(), "--events"});
+    BOOST_TEST(events.out.find("configuration changed on resume") != std::string::npos, events.out);
+    BOOST_TEST(events.out.find("steps 2 → 3") != std::string::npos, events.out);
+    // The new configuration is the study's now: running it again is a plain resume.
+    auto again = run({bin, "run", file.string(), "-q", "--trials", "6", "--set", "model.steps=3"},
+                     fixture_env);
+    BOOST_TEST(again.exit_code == 0, again.err);
+}
+
 namespace {
 // Runs a slow study, stops it with `sig` once `after` trials are done, resumes it, and checks
 // that every trial finished before the stop is still there, unchanged.

@@ -57,8 +57,8 @@ int trials_command(const args& a) {
                     "table, json (an array of {number, state, params, value, metrics, seed, "
                     "error, steps, origin, attrs, events, ...}) or csv")(
         "events",
-        "after the table, list what happened to trials besides their steps: pauses, "
-        "resumes, restarts, exploits, prunes");
+        "after the table, list what happened besides the trials' steps: budget changes, "
+        "stops, configuration changes, then pauses, resumes, restarts, exploits, prunes");
     po::variables_map vm;
     if (!parse_store_arguments(a, d, vm)) return ok;
     auto format = vm["format"].as<std::string>();
@@ -69,6 +69,7 @@ int trials_command(const args& a) {
     auto trials = db->load_trials(s.id);
     auto names = param_names(s.space);
     auto events = db->load_events(s.id);
+    auto study_events = db->load_study_events(s.id);
     if (format == "json") {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& t : trials) {
@@ -85,11 +86,12 @@ int trials_command(const args& a) {
     } else {
         std::cout << trials_table(trials, names);
         if (vm.count("events")) {
-            std::cout << '\n' << (events.empty() ? "no events\n" : "");
+            std::cout << '\n' << (events.empty() && study_events.empty() ? "no events\n" : "");
+            for (const auto& e : study_events) std::cout << describe(e) << '\n';
             for (const auto& e : events) std::cout << describe(e) << '\n';
-        } else if (!events.empty()) {
+        } else if (!events.empty() || !study_events.empty()) {
             std::cout << "\n"
-                      << events.size()
+                      << events.size() + study_events.size()
                       << " events (pauses, resumes, exploits, ...): add --events to list them\n";
         }
     }

@@ -80,6 +80,9 @@ int run_command(const args& a) {
         "serve the live page (watch and steer the study in a browser) on ADDRESS:PORT, default "
         "127.0.0.1 on any free port; overrides [experiment] serve. Prints its address with a "
         "token")("serve-linger", "keep the live page up after the study ends, until Ctrl-C")(
+        "allow-config-change",
+        "resume the study although its model, sampler or strategy options (or its objective) "
+        "changed since it was created; the change is recorded with the study")(
         "serve-public",
         "allow --serve on an address other than loopback (anyone who can reach it and has the "
         "token can steer the study)");
@@ -87,7 +90,8 @@ int run_command(const args& a) {
     po::variables_map vm;
     if (!parse_command_line(
             a, d, "file", "experiment FILE", vm,
-            "\nExample: caviar run examples/quickstart.toml --set model.epochs=5\n"))
+            "\nExample: caviar run examples/quickstart.toml --set model.epochs=5 --set "
+            "experiment.name=short (a new study: changed options do not mix into an old one)\n"))
         return ok;
 
     std::vector<std::string> overrides;
@@ -113,6 +117,7 @@ int run_command(const args& a) {
     opts.serve = vm.count("serve") ? vm["serve"].as<std::string>() : setup->exp.serve;
     opts.serve_linger = vm.count("serve-linger") > 0;
     opts.serve_public = vm.count("serve-public") > 0;
+    opts.allow_config_change = vm.count("allow-config-change") > 0;
     if (opts.serve.empty() && (opts.serve_linger || opts.serve_public))
         throw po::error("--serve-linger and --serve-public go with --serve");
     run_result r;

@@ -185,6 +185,22 @@ std::string describe(const trial_event& e) {
     return out + by();
 }
 
+std::string describe(const study_event& e) {
+    std::string out = "study: " + e.kind;
+    auto d = nlohmann::json::parse(e.detail, nullptr, false);
+    if (e.kind == "budget" && d.is_object())
+        out = "study: budget " + d.value("old", nlohmann::json()).dump() + " → " +
+              d.value("new", nlohmann::json()).dump() + " trials";
+    else if (e.kind == "stop")
+        out = "study: stopped";
+    else if (e.kind == "config" && d.is_object() && d.contains("changes")) {
+        out = "study: configuration changed on resume (--allow-config-change)";
+        for (const auto& c : d["changes"])
+            out += "\n  " + (c.is_string() ? c.get<std::string>() : c.dump());
+    }
+    return out + (e.source == "manual" ? ", by caviar ctl" : "");
+}
+
 void write_csv(std::ostream& out, const std::vector<trial>& trials,
                const std::vector<std::string>& names) {
     std::set<std::string> metric_names;

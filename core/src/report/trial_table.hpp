@@ -33,6 +33,8 @@ nlohmann::json to_json(const trial& t);
 nlohmann::json to_json(const trial_event& e);
 /// One line for people: "trial 3 at step 9: pause (not promoted at rung 1: rank 5 of 9)".
 std::string describe(const trial_event& e);
+/// One line for people: "study: budget 50 → 80 trials, by caviar ctl".
+std::string describe(const study_event& e);
 
 /// Header "number,state,value,<params>,<metrics>,seed,steps,origin,error"; params and metrics
 /// columns are prefixed "params." and "metrics."; RFC 4180 quoting.

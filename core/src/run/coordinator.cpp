@@ -539,6 +539,8 @@ std::optional<std::string> coordinator::take(const command_record& c) {
         case command_kind::stop:
             stopped_by_command_ = true;
             request_stop();
+            db_.add_study_event(cfg_.study_id,
+                                {.kind = "stop", .detail = "{}", .source = c.source, .at = now()});
             settle(c.seq, outcome::applied,
                    "the study stops: running trials end at their next step");
             return std::nullopt;
@@ -546,6 +548,11 @@ std::optional<std::string> coordinator::take(const command_record& c) {
             const std::int64_t old = cfg_.budget;
             cfg_.budget = c.amount;
             db_.set_budget(cfg_.study_id, c.amount);
+            db_.add_study_event(cfg_.study_id,
+                                {.kind = "budget",
+                                 .detail = nlohmann::json{{"old", old}, {"new", c.amount}}.dump(),
+                                 .source = c.source,
+                                 .at = now()});
             settle(c.seq, outcome::applied,
                    "budget " + std::to_string(old) + " → " + std::to_string(c.amount) + " trials");
             return std::nullopt;

@@ -1,6 +1,7 @@
 #include "run/study_runner.hpp"
 
 #include "config/experiment.hpp"
+#include "run/config_change.hpp"
 #include "run/coordinator.hpp"
 #include "run/executor.hpp"
 #include "run/local_queue.hpp"
@@ -10,6 +11,8 @@
 #include "serve/control_service.hpp"
 
 #include <caviar/seed.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -29,7 +32,7 @@ double store_clock() {
 }
 
 // Opens the named study, or creates it; refuses one whose space or seed differ from the file's.
-study_record open_study(store& db, const study_setup& s) {
+study_record open_study(store& db, const study_setup& s, bool allow_change) {
     const experiment& e = s.exp;
     auto how_to_start_new =
         "; to start a new study, give it another name (--set experiment.name=" + e.name +
@@ -45,6 +48,24 @@ study_record open_study(store& db, const study_setup& s) {
                                  " was created with seed " + std::to_string(found->seed) +
                                  ", the file now says " + std::to_string(e.seed) +
                                  how_to_start_new);
+        // The plugins' options and the objective are the study's: a change would mix trials
+        // of two configurations, unless the person says it is meant (recorded with the study).
+        if (auto changes = config_changes(found->config, e.text); !changes.empty()) {
+            std::string list;
+            for (const auto& c : changes) list += "  " + c + "\n";
+            if (!allow_change)
+                throw study_mismatch(
+                    "study \"" + e.name + "\" in " + db.file().string() +
+                    " was run with another configuration:\n" + list +
+                    "resuming it would mix trials of two configurations" + how_to_start_new +
+                    ", or add --allow-config-change to go on with the new one (the change is "
+                    "recorded with the study)");
+            nlohmann::json detail = {{"changes", changes}, {"old", found->config}, {"new", e.text}};
+            db.add_study_event(found->id,
+                               {.kind = "config", .detail = detail.dump(), .source = "manual"});
+            db.set_config(found->id, e.text);
+            found->config = e.text;
+        }
         // The file's budget (or --trials) when it changed since the last run; else the
         // study's, which `caviar ctl budget` may have changed meanwhile.
         if (found->file_budget != e.trials) {
@@ -132,7 +153,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     const double opened_at = store_clock();
     store db(e.store);
     run_result result;
-    result.study = open_study(db, setup);
+    result.study = open_study(db, setup, opts.allow_config_change);
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);

@@ -32,6 +32,9 @@ struct run_options {
     std::string serve;
     bool serve_public = false;
     bool serve_linger = false;
+    /// Resume a study whose plugins' options or objective changed (recorded with it), instead
+    /// of refusing.
+    bool allow_config_change = false;
 };
 
 struct run_result {

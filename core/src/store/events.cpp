@@ -56,4 +56,34 @@ std::vector<trial_event> store::load_events_after(std::int64_t study, std::int64
     return out;
 }
 
+void store::add_study_event(std::int64_t study, const study_event& e) {
+    auto& m = *impl_;
+    write_scope w(m);
+    m.sql(
+         "INSERT INTO study_events (study_id, kind, detail, source, at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, study)
+        .bind(2, e.kind)
+        .bind(3, e.detail.empty() ? std::string_view("{}") : std::string_view(e.detail))
+        .bind(4, e.source)
+        .bind(5, e.at == 0 ? store_now() : e.at)
+        .run();
+    w.done();
+}
+
+std::vector<study_event> store::load_study_events(std::int64_t study) {
+    auto& q = impl_->sql(
+        "SELECT seq, kind, detail, source, at FROM study_events WHERE study_id = ?1 ORDER BY seq");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study);
+    std::vector<study_event> out;
+    while (q.step())
+        out.push_back({.seq = q.column_int(0),
+                       .kind = q.column_text(1),
+                       .detail = q.column_text(2),
+                       .source = q.column_text(3),
+                       .at = q.column_double(4)});
+    return out;
+}
+
 }  // namespace caviar

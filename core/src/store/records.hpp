@@ -56,6 +56,16 @@ struct trial_event {
     std::int64_t seq = 0;  // its place in the study's history (set when read back)
 };
 
+/// What happened to a study as a whole (not to one trial): a budget change, a stop, a run with a
+/// changed configuration.
+struct study_event {
+    std::int64_t seq = 0;
+    std::string kind;             // "budget", "stop", "config"
+    std::string detail;           // a JSON object
+    std::string source = "host";  // "manual" (caviar ctl), "host"
+    double at = 0;
+};
+
 /// What a command asks of a running study.
 enum class command_kind { pause, set, resume, prune, stop, budget, enqueue };
 

@@ -30,6 +30,9 @@
 //       the inbox of a running study: `caviar ctl` posts (state pending), the running process
 //       takes (accepted) and applies, refuses (a rule broken) or drops (it could not apply: the
 //       trial ended first, the study stopped) them, with what happened in result. (v3)
+//   study_events(study_id, seq, kind, detail, source, at) what happened to the study as a
+//       whole: "budget", "stop" (caviar ctl), "config" (a run with changed options, allowed with
+//       --allow-config-change: detail has the changes and both texts). (v3)
 // Seeds are uint64 stored bit-for-bit as INTEGER (seeds >= 2^63 show as negative in the shell).
 // Times are unix seconds (REAL, 0 = not yet). A NaN metric is stored as NULL. Primary keys are
 // the indexes: every lookup is by (study_id[, trial]). Deleting a study or trial cascades.
@@ -158,6 +161,14 @@ CREATE TABLE commands (
     applied_at REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX commands_by_state ON commands (study_id, state);
+CREATE TABLE study_events (
+    study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+    seq      INTEGER PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    detail   TEXT NOT NULL DEFAULT '{}',
+    source   TEXT NOT NULL DEFAULT 'host',
+    at       REAL NOT NULL
+);
 )sql";
 
 }  // namespace

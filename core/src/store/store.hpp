@@ -123,6 +123,12 @@ public:
     /// The events after `seq` (trial_event::seq), oldest first: what a follower has not seen.
     std::vector<trial_event> load_events_after(std::int64_t study, std::int64_t seq);
 
+    /// Study-wide events (a budget change, a stop, a changed configuration), oldest first.
+    void add_study_event(std::int64_t study, const study_event& e);
+    std::vector<study_event> load_study_events(std::int64_t study);
+    /// Replaces the study's stored configuration text (a run allowed to change it).
+    void set_config(std::int64_t study, const std::string& text);
+
     // The command inbox (commands.cpp).
     /// Posts a command (state pending); returns its seq.
     std::int64_t post_command(std::int64_t study, const command_record& c);

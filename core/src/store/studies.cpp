@@ -144,4 +144,11 @@ void store::set_model_facts(std::int64_t study, const study_record& facts) {
     w.done();
 }
 
+void store::set_config(std::int64_t study, const std::string& text) {
+    auto& m = *impl_;
+    write_scope w(m);
+    m.sql("UPDATE studies SET config = ?2 WHERE id = ?1").bind(1, study).bind(2, text).run();
+    w.done();
+}
+
 }  // namespace caviar
