@@ -560,6 +560,47 @@ BOOST_AUTO_TEST_CASE(changed_plugin_options_are_refused_on_resume_unless_allowed
     BOOST_TEST(again.exit_code == 0, again.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_study_spent_on_failures_says_what_to_do_and_retries_them) {
+    temp_dir dir;
+    auto ready = dir / "ready";
+    auto file =
+        dir.write("t.toml", testbed_file("env", 4, "needs_file = \"" + ready.string() + "\"\n"));
+    auto first = run({bin, "run", file.string(), "-q"}, fixture_env);
+    BOOST_TEST(first.exit_code == 1);
+    BOOST_TEST(first.err.find("every trial failed") != std::string::npos, first.err);
+    auto failed = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(count_state(failed, "failed") == 4u);
+
+    // The budget is spent: a plain run does nothing, and says how to go on.
+    auto again = run({bin, "run", file.string(), "-q"}, fixture_env);
+    BOOST_TEST(again.exit_code == 1);
+    BOOST_TEST(again.err.find("no trial ran this time") != std::string::npos, again.err);
+    BOOST_TEST(again.err.find("--retry-failed") != std::string::npos, again.err);
+    BOOST_TEST(again.err.find("--trials N") != std::string::npos, again.err);
+
+    dir.write("ready", "");  // the environment is fixed
+    auto retried = run({bin, "run", file.string(), "--retry-failed"}, fixture_env);
+    BOOST_TEST_REQUIRE(retried.exit_code == 0, retried.err);
+    BOOST_TEST(retried.err.find("4 failed trials run again") != std::string::npos, retried.err);
+    auto after = trials_json(dir / "study.db");
+    BOOST_TEST_REQUIRE(after.size() == 4u);  // the same trials, not new ones
+    for (std::size_t i = 0; i < 4; ++i) {
+        BOOST_TEST(after[i]["state"] == "complete", i);
+        BOOST_TEST(after[i]["params"] == failed[i]["params"], i);
+        BOOST_TEST(after[i]["seed"] == failed[i]["seed"], i);
+        BOOST_TEST(after[i]["error"] == "", i);
+        BOOST_TEST_REQUIRE(after[i]["events"].size() == 1u, i);
+        BOOST_TEST(after[i]["events"][0]["kind"] == "retry", i);
+        BOOST_TEST(after[i]["events"][0]["detail"]["error"].get<std::string>().find("missing") !=
+                       std::string::npos,
+                   i);
+    }
+    // Nothing failed is left: --retry-failed is then a plain resume.
+    auto nothing = run({bin, "run", file.string(), "-q", "--retry-failed"}, fixture_env);
+    BOOST_TEST(nothing.exit_code == 0, nothing.err);
+    BOOST_TEST(trials_json(dir / "study.db").size() == 4u);
+}
+
 namespace {
 // Runs a slow study, stops it with `sig` once `after` trials are done, resumes it, and checks
 // that every trial finished before the stop is still there, unchanged.

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/experiment_loading.hpp"
 #include "cli/signals.hpp"
+#include "report/counted.hpp"
 #include "report/trial_table.hpp"
 #include "run/executor.hpp"
 #include "run/progress.hpp"
@@ -36,14 +37,20 @@ void print_summary(const run_result& r, const experiment& e) {
     std::int64_t complete = counts[static_cast<int>(trial_state::complete)];
     std::int64_t failed = counts[static_cast<int>(trial_state::failed)];
     std::int64_t pruned = counts[static_cast<int>(trial_state::pruned)];
-    std::printf("\nstudy \"%s\" (%s): %lld trials finished (budget %lld): %lld complete",
-                e.name.c_str(), e.store.c_str(), static_cast<long long>(complete + failed + pruned),
-                static_cast<long long>(r.study.budget), static_cast<long long>(complete));
+    const std::int64_t finished = complete + failed + pruned;
+    // Trials enqueued by hand after the budget was spent run too: say so rather than "41 of 40".
+    std::string budget = finished > r.study.budget
+                             ? "budget " + std::to_string(r.study.budget) + ", plus " +
+                                   std::to_string(finished - r.study.budget) + " enqueued"
+                             : "budget " + std::to_string(r.study.budget);
+    std::printf("\nstudy \"%s\" (%s): %s finished (%s): %lld complete", e.name.c_str(),
+                e.store.c_str(), counted(finished, "trial").c_str(), budget.c_str(),
+                static_cast<long long>(complete));
     if (pruned) std::printf(", %lld pruned", static_cast<long long>(pruned));
     if (failed) std::printf(", %lld failed", static_cast<long long>(failed));
-    std::printf("; this run took %s on %d thread%s (%lld steps, workers busy %.0f%%)\n",
-                format_duration(r.seconds).c_str(), r.workers, r.workers == 1 ? "" : "s",
-                static_cast<long long>(r.steps), 100 * std::min(1.0, r.busy_share));
+    std::printf("; this run took %s on %s (%s, workers busy %.0f%%)\n",
+                format_duration(r.seconds).c_str(), counted(r.workers, "thread").c_str(),
+                counted(r.steps, "step").c_str(), 100 * std::min(1.0, r.busy_share));
     auto best = ranked(r.trials, e.objective);
     if (best.empty()) return;
     std::vector<std::string> names;
@@ -80,6 +87,9 @@ int run_command(const args& a) {
         "serve the live page (watch and steer the study in a browser) on ADDRESS:PORT, default "
         "127.0.0.1 on any free port; overrides [experiment] serve. Prints its address with a "
         "token")("serve-linger", "keep the live page up after the study ends, until Ctrl-C")(
+        "retry-failed",
+        "run the study's failed trials again, each with its number, params and seed (once the "
+        "cause is fixed); they count towards the budget as before")(
         "allow-config-change",
         "resume the study although its model, sampler or strategy options (or its objective) "
         "changed since it was created; the change is recorded with the study")(
@@ -118,6 +128,7 @@ int run_command(const args& a) {
     opts.serve_linger = vm.count("serve-linger") > 0;
     opts.serve_public = vm.count("serve-public") > 0;
     opts.allow_config_change = vm.count("allow-config-change") > 0;
+    opts.retry_failed = vm.count("retry-failed") > 0;
     if (opts.serve.empty() && (opts.serve_linger || opts.serve_public))
         throw po::error("--serve-linger and --serve-public go with --serve");
     run_result r;
@@ -130,6 +141,12 @@ int run_command(const args& a) {
     print_summary(r, setup->exp);
     if (r.error) {
         std::fprintf(stderr, "caviar run: the study failed: %s\n", r.error->c_str());
+        if (r.ran == 0 && !r.interrupted)
+            std::fprintf(stderr,
+                         "caviar run: no trial ran this time: the budget of %s is spent. Once "
+                         "the cause is fixed, add --retry-failed to run the failed trials again "
+                         "with their params and seeds, or --trials N to add trials\n",
+                         counted(r.study.budget, "trial").c_str());
         return study_failed;
     }
     if (r.out_of_time)

@@ -177,6 +177,9 @@ std::string describe(const trial_event& e) {
     } else if (e.kind == "rollback") {
         out += " (interrupted at step " + text(d.value("from_step", nlohmann::json())) +
                "; back to its checkpoint)";
+    } else if (e.kind == "retry") {
+        return out + " (it had failed: " + text(d.value("error", nlohmann::json(""))) +
+               "), by caviar run --retry-failed";
     } else if (e.kind == "enqueue") {
         if (d.contains("params")) out += " " + d["params"].dump();
     } else if (d.contains("reason") && !text(d["reason"]).empty()) {

@@ -1,6 +1,7 @@
 #include "run/study_runner.hpp"
 
 #include "config/experiment.hpp"
+#include "report/counted.hpp"
 #include "run/config_change.hpp"
 #include "run/coordinator.hpp"
 #include "run/executor.hpp"
@@ -117,6 +118,35 @@ std::int64_t enqueue(store& db, const study_record& study, const std::vector<par
     return added;
 }
 
+// Queues the failed trials again with their number, params and seed, as they were before their
+// first run; the failure is kept as a "retry" event.
+std::int64_t retry_failed(store& db, const study_record& study, std::vector<trial>& trials) {
+    store::unit u(db);
+    std::int64_t n = 0;
+    for (auto& t : trials) {
+        if (t.state != trial_state::failed) continue;
+        db.add_event(study.id, {.trial = t.number,
+                                .step = t.steps,
+                                .kind = "retry",
+                                .detail = nlohmann::json{{"error", t.error}}.dump(),
+                                .at = store_clock(),
+                                .source = "manual"});
+        t.state = trial_state::queued;
+        t.value.reset();
+        t.metrics.clear();
+        t.curve.clear();
+        t.steps = 0;
+        t.error.clear();
+        t.started_at = t.finished_at = 0;
+        db.update_trial(study.id, t);
+        db.truncate_curve(study.id, t.number, 0);
+        db.delete_checkpoint(study.id, t.number);
+        ++n;
+    }
+    u.commit();
+    return n;
+}
+
 // The complete trials of the study named by [sampler] warm_start, for the sampler to learn from.
 std::vector<trial> warm_start_trials(store& db, const plugin_ref& sampler) {
     if (sampler.warm_start.empty()) return {};
@@ -156,6 +186,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     result.study = open_study(db, setup, opts.allow_config_change);
     std::vector<trial> trials = db.load_trials(result.study.id);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
+    if (opts.retry_failed) result.retried = retry_failed(db, result.study, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);
 
     study_config cfg{.study_id = result.study.id,
@@ -222,12 +253,16 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                 [&](std::FILE* to, std::string_view lines) { printer->show_above(to, lines); });
         coord.on_change([&](const study_progress& p) { printer->update(p); });
         coord.on_message([&](const std::string& text) { printer->message(text); });
-        if (result.finished_before > 0 || result.requeued > 0 || rec.paused > 0)
+        if (result.finished_before > 0 || result.requeued > 0 || rec.paused > 0 ||
+            result.retried > 0)
             printer->message(
-                "resuming study \"" + e.name + "\": " + std::to_string(result.finished_before) +
-                " trials finished earlier" +
+                "resuming study \"" + e.name + "\": " + counted(result.finished_before, "trial") +
+                " finished earlier" +
+                (result.retried ? ", " + counted(result.retried, "failed trial") +
+                                      " run again (--retry-failed)"
+                                : std::string()) +
                 (result.requeued
-                     ? ", " + std::to_string(result.requeued) + " interrupted ones run again"
+                     ? ", " + counted(result.requeued, "interrupted trial") + " run again"
                      : std::string()) +
                 (rec.paused
                      ? ", " + std::to_string(rec.paused) + " paused" +
@@ -318,6 +353,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
             // Unreadable too: the book is all there is.
         }
     }
+    result.ran = -result.finished_before;
+    for (const auto& t : result.trials) result.ran += is_finished(t.state);
     auto p = coord.progress();
     if (!result.error && !result.interrupted && p.complete == 0 && p.failed > 0) {
         std::string last;

@@ -35,6 +35,9 @@ struct run_options {
     /// Resume a study whose plugins' options or objective changed (recorded with it), instead
     /// of refusing.
     bool allow_config_change = false;
+    /// Run the study's failed trials again, each with its number, params and seed (the cause
+    /// was fixed); they count towards the budget as before.
+    bool retry_failed = false;
 };
 
 struct run_result {
@@ -44,6 +47,8 @@ struct run_result {
     std::int64_t requeued = 0;         // unfinished trials of earlier runs run again
     std::int64_t rolled_back = 0;      // ... or paused again at their checkpoints
     std::int64_t enqueued = 0;         // [[enqueue]] configurations added as queued trials
+    std::int64_t retried = 0;          // failed trials queued again (--retry-failed)
+    std::int64_t ran = 0;              // trials that finished in this run
     int workers = 0;
     double seconds = 0;
     std::int64_t steps = 0;  // steps trained in this run, over all trials

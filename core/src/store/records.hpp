@@ -45,7 +45,8 @@ struct trial_event {
     std::int64_t step = 0;  // the trial's steps when it happened
     /// "pause", "resume", "restart" (resumed without a checkpoint: from step 0), "exploit"
     /// (continued from another trial's checkpoint), "update" (params changed), "prune",
-    /// "rollback" (interrupted: back to its last checkpoint), "enqueue".
+    /// "rollback" (interrupted: back to its last checkpoint), "enqueue", "retry" (failed, queued
+    /// again by --retry-failed; detail has the error).
     std::string kind;
     /// A JSON object, e.g. {"from": 3, "from_step": 10, "old": {...}, "new": {...}}.
     std::string detail;
