@@ -601,6 +601,49 @@ BOOST_AUTO_TEST_CASE(a_study_spent_on_failures_says_what_to_do_and_retries_them)
     BOOST_TEST(trials_json(dir / "study.db").size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(read_commands_take_the_experiment_file_and_leave_no_wal_files) {
+    temp_dir dir;
+    auto file = dir.write("t.toml", testbed_file("by-file", 3, "steps = 2\n"));
+    BOOST_TEST_REQUIRE(run({bin, "run", file.string(), "-q"}, fixture_env).exit_code == 0);
+    // A second study in the same store: the file picks its own.
+    BOOST_TEST_REQUIRE(
+        run({bin, "run", file.string(), "-q", "--set", "experiment.name=other"}, fixture_env)
+            .exit_code == 0);
+    const auto db = (dir / "study.db").string();
+    auto leftovers = [&] {
+        return std::filesystem::exists(db + "-wal") || std::filesystem::exists(db + "-shm");
+    };
+    BOOST_TEST(!leftovers());  // the run's connection removed them on close
+    const std::vector<std::vector<std::string>> commands = {
+        {"show"}, {"trials"}, {"best"}, {"curves"}, {"report", "-o", (dir / "r.html").string()}};
+    for (const auto& c : commands) {
+        auto with = [&](const std::string& operand, bool by_name) {
+            std::vector<std::string> argv{bin, c[0], operand};
+            argv.insert(argv.end(), c.begin() + 1, c.end());
+            if (by_name) argv.insert(argv.end(), {"--study", "by-file"});
+            return run(argv);
+        };
+        auto by_file = with(file.string(), false);
+        BOOST_TEST(by_file.exit_code == 0, c[0] << ": " << by_file.err);
+        BOOST_TEST(!leftovers(), c[0]);
+        auto by_store = with(db, true);
+        BOOST_TEST(by_store.exit_code == 0, c[0] << ": " << by_store.err);
+        if (c[0] != "report") BOOST_TEST(by_file.out == by_store.out, c[0]);
+        BOOST_TEST(!leftovers(), c[0]);
+    }
+    auto status = run({bin, "ctl", file.string(), "status"});
+    BOOST_TEST(status.exit_code == 0, status.err);
+    BOOST_TEST(status.out.find("by-file") != std::string::npos, status.out);
+
+    auto text = testbed_file("fresh", 3, "");
+    text.replace(text.find("study.db"), 8, "none.db");
+    auto fresh = dir.write("fresh.toml", text);
+    auto none = run({bin, "trials", fresh.string()});
+    BOOST_TEST(none.exit_code == 2);
+    BOOST_TEST(none.err.find("does not exist yet; run the experiment first") != std::string::npos,
+               none.err);
+}
+
 namespace {
 // Runs a slow study, stops it with `sig` once `after` trials are done, resumes it, and checks
 // that every trial finished before the stop is still there, unchanged.

@@ -99,6 +99,31 @@ BOOST_AUTO_TEST_CASE(trials_table_keeps_errors_on_one_line) {
     BOOST_TEST(t.find("boom") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(trials_table_wraps_long_reasons_to_the_width_and_hides_nothing) {
+    auto trials = sample();
+    const std::string reason =
+        "bracket 3: not promoted at rung 0 (budget 1 step): rank 2 of 3, the top 1 go on; "
+        "the rest of this reason is what a user wants to read → all of it";
+    trials[0].error = reason;
+    auto full = trials_table(trials, {"lr", "act"});  // a pipe: one line per trial
+    BOOST_TEST(full.find(reason) != std::string::npos);
+    auto fitted = trials_table(trials, {"lr", "act"}, 80);
+    std::istringstream lines(fitted);
+    std::string line, joined;
+    std::size_t count = 0, reason_at = fitted.find("reason");
+    while (std::getline(lines, line)) {
+        ++count;
+        std::size_t cols = 0;
+        for (unsigned char c : line) cols += (c & 0xC0) != 0x80;
+        BOOST_TEST(cols <= 80u, line);
+        if (line.find("bracket") != std::string::npos ||
+            (count > 2 && line.rfind("      ", 0) == 0))
+            joined += (joined.empty() ? "" : " ") + line.substr(reason_at);
+    }
+    BOOST_TEST(count > 7u);        // the long reason took further lines
+    BOOST_TEST(joined == reason);  // ... and every word of it is there, in order
+}
+
 BOOST_AUTO_TEST_CASE(progress_line_counts_best_and_eta) {
     study_progress p;
     p.budget = 40;

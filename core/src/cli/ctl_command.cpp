@@ -7,6 +7,7 @@
 #include "cli/ctl_remote.hpp"
 #include "cli/param_args.hpp"
 #include "cli/study_access.hpp"
+#include "cli/terminal_width.hpp"
 #include "report/study_space.hpp"
 #include "report/trial_table.hpp"
 #include "run/command_check.hpp"
@@ -20,6 +21,8 @@
 #include <iostream>
 #include <map>
 #include <optional>
+
+#include <unistd.h>
 
 namespace caviar::cli {
 
@@ -116,7 +119,8 @@ int status(store& db, const std::filesystem::path& file, const study_record& s, 
     for (const char* st : {"running", "queued", "paused", "complete", "pruned", "failed"})
         if (counts[st]) line += ", " + std::to_string(counts[st]) + " " + st;
     if (!held.empty()) line += " (" + std::to_string(held.size()) + " held by you)";
-    std::printf("%s\n\n%s", line.c_str(), trials_table(trials, param_names(s.space)).c_str());
+    std::printf("%s\n\n%s", line.c_str(),
+                trials_table(trials, param_names(s.space), terminal_width(STDOUT_FILENO)).c_str());
     if (!held.empty()) {
         std::string list;
         for (auto n : held) list += (list.empty() ? "" : ", ") + std::to_string(n);
@@ -196,6 +200,7 @@ int ctl_command(const args& a) {
             return study_failed;
         }
     }
+    resolve_experiment_operand(vm, "store");
     const std::filesystem::path file = vm["store"].as<std::string>();
     if (store::is_memory(file))
         throw po::error("an in-memory store cannot be steered from outside");

@@ -36,7 +36,9 @@ Commands:
   curves STORE   print learning curves (csv or json)
   lineage STORE  show whose weights a trial carries after population-based training
 
-Run `caviar COMMAND --help` for the options of a command.
+STORE is a study's store (its .db file), or the experiment FILE itself, which names its store
+and study. Run `caviar COMMAND --help` for the options of a command, `caviar --version` for
+the version.
 
 Plugins are looked up in CAVIAR_PLUGIN_PATH (colon-separated folders), then in caviar's own
 plugin folder; an experiment may also name a library file with path = "...".

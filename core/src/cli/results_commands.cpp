@@ -2,6 +2,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/study_access.hpp"
+#include "cli/terminal_width.hpp"
 #include "report/trial_table.hpp"
 #include "store/store.hpp"
 
@@ -9,6 +10,8 @@
 
 #include <cstdio>
 #include <iostream>
+
+#include <unistd.h>
 
 namespace caviar::cli {
 
@@ -56,6 +59,7 @@ int trials_command(const args& a) {
     d.add_options()("format", po::value<std::string>()->default_value("table"),
                     "table, json (an array of {number, state, params, value, metrics, seed, "
                     "error, steps, origin, attrs, events, ...}) or csv")(
+        "wide", "reasons on one line in full, however long (on a terminal they wrap to fit it)")(
         "events",
         "after the table, list what happened besides the trials' steps: budget changes, "
         "stops, configuration changes, then pauses, resumes, restarts, exploits, prunes");
@@ -84,7 +88,8 @@ int trials_command(const args& a) {
     } else if (format == "csv") {
         write_csv(std::cout, trials, names);
     } else {
-        std::cout << trials_table(trials, names);
+        std::cout << trials_table(trials, names,
+                                  vm.count("wide") ? 0 : terminal_width(STDOUT_FILENO));
         if (vm.count("events")) {
             std::cout << '\n' << (events.empty() && study_events.empty() ? "no events\n" : "");
             for (const auto& e : study_events) std::cout << describe(e) << '\n';

@@ -1,15 +1,65 @@
 #include "cli/study_access.hpp"
 
 #include "cli/command_line.hpp"
+#include "config/experiment.hpp"
+
+#include <cstdio>
+#include <fstream>
 
 namespace caviar::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+bool is_sqlite_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    char head[16] = {};
+    in.read(head, sizeof head);
+    return in.gcount() == sizeof head &&
+           std::string_view(head, sizeof head) == std::string_view("SQLite format 3\0", 16);
+}
+
+}  // namespace
+
+void resolve_experiment_operand(po::variables_map& vm, const std::string& operand) {
+    auto it = vm.find(operand);
+    if (it == vm.end()) return;
+    const std::filesystem::path file = it->second.as<std::string>();
+    std::error_code ec;
+    if (store::is_memory(file) || !std::filesystem::is_regular_file(file, ec) ||
+        is_sqlite_file(file))
+        return;
+    std::vector<diagnostic> errors;
+    experiment e = load_experiment(file, {}, errors);
+    if (!errors.empty()) {
+        if (file.extension() != ".toml") return;  // not an experiment: the store says what it is
+        for (const auto& d : errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+        throw po::error(file.string() +
+                        " is an experiment file with errors; give its store "
+                        "(.db) or fix the file");
+    }
+    if (store::is_memory(e.store))
+        throw po::error(file.string() +
+                        " keeps its study in memory (store = \":memory:\"): "
+                        "there is nothing to read afterwards");
+    if (!std::filesystem::exists(e.store))
+        throw po::error(file.string() + ": its store " + e.store.string() +
+                        " does not exist yet; run the experiment first (caviar run " +
+                        file.string() + ")");
+    it->second.value() = e.store.string();
+    if (!vm.count("study")) vm.insert({"study", po::variable_value(e.name, false)});
+}
+
 bool parse_store_arguments(const args& a, po::options_description& d, po::variables_map& vm) {
     d.add_options()("study", po::value<std::string>(),
-                    "the study's name (needed when the store has several)");
-    return parse_command_line(a, d, "store", "STORE file (the experiment's .db)", vm);
+                    "the study's name (needed when the store has several; an experiment file "
+                    "names its own)");
+    if (!parse_command_line(a, d, "store",
+                            "STORE file (the experiment's .db, or the experiment file itself)", vm))
+        return false;
+    resolve_experiment_operand(vm, "store");
+    return true;
 }
 
 study_record select_study(store& db, const po::variables_map& vm) {

@@ -11,7 +11,13 @@
 
 namespace caviar::cli {
 
-/// Adds --study to d and parses STORE plus the command's own options; false after --help.
+/// When vm[operand] is an experiment file rather than a store, puts its store there and its
+/// study in --study (unless given): `caviar show exp.toml` reads the study that file runs.
+void resolve_experiment_operand(boost::program_options::variables_map& vm,
+                                const std::string& operand);
+
+/// Adds --study to d and parses STORE (or an experiment file, see above) plus the command's own
+/// options; false after --help.
 bool parse_store_arguments(const args& a, boost::program_options::options_description& d,
                            boost::program_options::variables_map& vm);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace caviar {
 
@@ -22,25 +23,71 @@ std::string cell(const value& v) {
     return to_string(v);
 }
 
-// Renders rows with columns padded to their widest cell; numbers right-aligned.
-std::string align(const std::vector<std::vector<std::string>>& rows) {
+// Columns a UTF-8 string takes on a terminal (one per code point: no wide characters here).
+std::size_t columns(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Splits text into lines of at most `width` columns, at spaces where it can.
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::istringstream words(text);
+    std::string w;
+    while (words >> w) {
+        while (columns(w) > width) {  // a word longer than a line is cut where it must
+            if (!line.empty()) lines.push_back(std::exchange(line, {}));
+            std::size_t cut = 0, cols = 0;
+            while (cut < w.size() && cols < width) {
+                ++cut;
+                while (cut < w.size() && (static_cast<unsigned char>(w[cut]) & 0xC0) == 0x80) ++cut;
+                ++cols;
+            }
+            lines.push_back(w.substr(0, cut));
+            w.erase(0, cut);
+        }
+        if (w.empty()) continue;
+        if (!line.empty() && columns(line) + 1 + columns(w) > width)
+            lines.push_back(std::exchange(line, {}));
+        line += (line.empty() ? "" : " ") + w;
+    }
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
+}
+
+// Renders rows with columns padded to their widest cell; numbers right-aligned. With `fit` > 0
+// the last column wraps so that lines stay within `fit` columns (it keeps at least 30).
+std::string align(const std::vector<std::vector<std::string>>& rows, std::size_t fit = 0) {
     std::vector<std::size_t> width;
     for (const auto& r : rows)
         for (std::size_t i = 0; i < r.size(); ++i) {
             if (width.size() <= i) width.push_back(0);
-            width[i] = std::max(width[i], r[i].size());
+            width[i] = std::max(width[i], columns(r[i]));
         }
+    std::size_t last_at = 0;  // where the last column starts
+    for (std::size_t i = 0; i + 1 < width.size(); ++i) last_at += width[i] + 2;
+    const std::size_t last_width =
+        fit == 0 ? 0 : std::max<std::size_t>(30, fit > last_at ? fit - last_at : 0);
     std::string out;
     for (const auto& r : rows) {
         std::string line;
+        std::vector<std::string> more;  // the last cell's further lines
         for (std::size_t i = 0; i < r.size(); ++i) {
-            bool numeric = !r[i].empty() && (std::isdigit(static_cast<unsigned char>(r[i][0])) ||
-                                             r[i][0] == '-' || r[i][0] == '#');
-            std::string pad(width[i] - r[i].size(), ' ');
-            line += (i ? "  " : "") + (numeric ? pad + r[i] : r[i] + pad);
+            std::string text = r[i];
+            if (last_width && i + 1 == width.size() && columns(text) > last_width) {
+                more = wrap(text, last_width);
+                text = more.front();
+                more.erase(more.begin());
+            }
+            bool numeric = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
+                                             text[0] == '-' || text[0] == '#');
+            std::string pad(width[i] - std::min(width[i], columns(text)), ' ');
+            line += (i ? "  " : "") + (numeric ? pad + text : text + pad);
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + '\n';
+        for (const auto& m : more) out += std::string(last_at, ' ') + m + '\n';
     }
     return out;
 }
@@ -99,7 +146,8 @@ std::string ranking_table(const std::vector<trial>& trials, const objective& obj
     return align(rows);
 }
 
-std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names) {
+std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names,
+                         std::size_t width) {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> head = {"trial", "state", "value", "steps"};
     head.insert(head.end(), names.begin(), names.end());
@@ -114,11 +162,10 @@ std::string trials_table(const std::vector<trial>& trials, const std::vector<std
         }
         std::string err = t.error;
         std::replace(err.begin(), err.end(), '\n', ' ');
-        if (err.size() > 60) err = err.substr(0, 57) + "...";
         r.push_back(err);
         rows.push_back(std::move(r));
     }
-    return align(rows);
+    return align(rows, width);
 }
 
 nlohmann::json to_json(const trial& t) {

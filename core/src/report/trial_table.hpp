@@ -24,8 +24,10 @@ std::string ranking_table(const std::vector<trial>& trials, const objective& obj
                           const std::vector<std::string>& names, std::size_t top);
 
 /// Every trial in number order: trial, state, value, steps, params, then the reason it failed,
-/// was pruned or is paused.
-std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names);
+/// was pruned or is paused, in full: on one line (width 0), or wrapped onto further lines so
+/// that the table fits `width` columns (a terminal's).
+std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names,
+                         std::size_t width = 0);
 
 /// {"number", "state", "params": {...}, "value", "metrics": {...}, "seed", "error", ...}
 nlohmann::json to_json(const trial& t);

@@ -205,7 +205,15 @@ store::store(const std::filesystem::path& file, bool read_only)
         db.open(memory, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, where);
     } else if (read_only) {
         if (!fs::exists(file, ec)) throw store_error("no store at " + file.string());
-        db.open(file.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, where);
+        // A read-only connection cannot remove the -wal and -shm files it makes a WAL store
+        // grow: where the file is writable, read through a read-write connection that may not
+        // write (query_only), which as the last one out removes them.
+        try {
+            db.open(file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, where);
+            db.exec("PRAGMA query_only = ON");
+        } catch (const store_error&) {
+            db.open(file.string(), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, where);
+        }
     } else {
         if (file.has_parent_path() && !fs::exists(file.parent_path(), ec)) {
             fs::create_directories(file.parent_path(), ec);
