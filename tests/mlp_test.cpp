@@ -496,7 +496,7 @@ BOOST_AUTO_TEST_CASE(prepare_checks_the_space) {
         problem(dimension::categorical("activation", {std::string("relu"), std::string("swish")})),
         "\"swish\" is not supported"));
     BOOST_TEST(contains(problem(dimension::real("activation", 0, 1)), "categorical"));
-    BOOST_TEST(contains(problem(dimension::real("units", 8, 64)), "integer dimension"));
+    BOOST_TEST(contains(problem(dimension::real("units", 8, 64)), "int dimension"));
     BOOST_TEST(contains(problem(dimension::real("beta", 0.5, 1.5)), "beta must be in [0, 1)"));
     BOOST_TEST(contains(problem(dimension::integer("layers", -1, 3)), "layers"));
     BOOST_TEST(contains(problem(dimension::categorical(

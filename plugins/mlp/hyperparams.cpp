@@ -187,7 +187,7 @@ std::vector<std::string> dimension_problems(const dimension& d) {
             break;
         case dimension_kind::real:
             if (r->integer) {
-                out.push_back(name + " must be an integer dimension, e.g. " + name +
+                out.push_back(name + " must be an int dimension, e.g. " + name +
                               " = { int = [low, high] }");
                 break;
             }

@@ -8,6 +8,7 @@
 #include "cli/param_args.hpp"
 #include "cli/study_access.hpp"
 #include "cli/terminal_width.hpp"
+#include "report/counted.hpp"
 #include "report/study_space.hpp"
 #include "report/trial_table.hpp"
 #include "run/command_check.hpp"
@@ -114,8 +115,8 @@ int status(store& db, const std::filesystem::path& file, const study_record& s, 
     std::printf("study \"%s\" (%s): %s\n", s.name.c_str(), file.c_str(),
                 pid ? ("running (pid " + std::to_string(*pid) + ")").c_str()
                     : "not running (caviar run resumes it)");
-    std::string line =
-        "budget " + std::to_string(s.budget) + ", " + std::to_string(trials.size()) + " trials";
+    std::string line = "budget " + std::to_string(s.budget) + ", " +
+                       counted(static_cast<long long>(trials.size()), "trial");
     for (const char* st : {"running", "queued", "paused", "complete", "pruned", "failed"})
         if (counts[st]) line += ", " + std::to_string(counts[st]) + " " + st;
     if (!held.empty()) line += " (" + std::to_string(held.size()) + " held by you)";

@@ -1,4 +1,5 @@
 #include "report/html_report.hpp"
+#include "report/counted.hpp"
 
 #include "report/charts/charts.hpp"
 #include "report/lineage.hpp"
@@ -188,7 +189,7 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
         "fANOVA over a random forest of " + std::to_string(in.importance.trees) +
         " regression trees fitted to the complete trials (params in unit space → objective): "
         "the share of the objective's variance each parameter explains alone. " +
-        std::to_string(in.importance.trials) + " complete trials used.";
+        counted(static_cast<long long>(in.importance.trials), "complete trial") + " used.";
     out += section("importance", "Parameter importance", method, importance_chart(in));
 
     std::string slices = "<div class=\"grid\">\n";

@@ -1,4 +1,5 @@
 #include "report/study_summary.hpp"
+#include "report/counted.hpp"
 
 #include "report/trial_table.hpp"
 
@@ -42,7 +43,7 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
     };
     line("objective", s.objective.metric + " (" + to_string(s.objective.direction) + ")");
     line("plugins", "sampler " + s.sampler + ", strategy " + s.strategy + ", model " + s.model);
-    line("budget", std::to_string(s.budget) + " trials, seed " + std::to_string(s.seed));
+    line("budget", counted(s.budget, "trial") + ", seed " + std::to_string(s.seed));
     bool first = true;
     for (const auto& d : sp) {
         line(first ? "space" : "", d.describe());
@@ -62,7 +63,8 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
     }
 
     out += "\nparameter importance (fANOVA main effects: share of the variance of " +
-           s.objective.metric + ", " + std::to_string(imp.trials) + " complete trials):\n";
+           s.objective.metric + ", " +
+           counted(static_cast<long long>(imp.trials), "complete trial") + "):\n";
     if (!imp.note.empty()) {
         out += "  not computed: " + imp.note + "\n";
         return out;

@@ -1,4 +1,5 @@
 #include "run/command_check.hpp"
+#include "report/counted.hpp"
 
 #include "run/resume_plan.hpp"
 
@@ -61,7 +62,7 @@ std::optional<std::string> check_command(const command_record& c, const trial* t
                 return "the budget must be at least 1, got " + std::to_string(c.amount);
             if (c.amount < f.trials)
                 return "budget " + std::to_string(c.amount) + " is below the " +
-                       std::to_string(f.trials) + " trials the study has already";
+                       counted(f.trials, "trial") + " the study has already";
             return std::nullopt;
         case command_kind::enqueue:
             if (!f.space.contains(c.params))

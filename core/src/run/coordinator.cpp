@@ -1,4 +1,5 @@
 #include "run/coordinator.hpp"
+#include "report/counted.hpp"
 
 #include "run/command_check.hpp"
 #include "run/evaluation.hpp"
@@ -554,7 +555,7 @@ std::optional<std::string> coordinator::take(const command_record& c) {
                                  .source = c.source,
                                  .at = now()});
             settle(c.seq, outcome::applied,
-                   "budget " + std::to_string(old) + " → " + std::to_string(c.amount) + " trials");
+                   "budget " + std::to_string(old) + " → " + counted(c.amount, "trial"));
             return std::nullopt;
         }
         case command_kind::enqueue: {
