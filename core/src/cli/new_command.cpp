@@ -127,12 +127,15 @@ CAVIAR_PLUGIN(@NAME@_strategy)
 )src";
 
 const char* model_source =
-    R"src(// @NAME@: a model plugin for caviar. A run evaluates a quadratic bowl at the trial's numeric
-// params in one step; replace start() and the run with your training. See caviar/model.hpp.
+    R"src(// @NAME@: a model plugin for caviar. A run trains by gradient descent with momentum on a
+// stretched quadratic bowl, one iteration per step, and reports its loss after each, so the
+// learning curve shows what learning_rate and momentum do (and a strategy can stop a bad run
+// early). Replace the run with your training. See caviar/model.hpp for the contract.
 #include <caviar/caviar.hpp>
 
+#include <array>
+#include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -141,17 +144,27 @@ namespace {
 // One trial's state. Used by one thread at a time.
 class @NAME@_run final : public caviar::run {
 public:
-    explicit @NAME@_run(double value) : value_(value) {}
+    @NAME@_run(double learning_rate, double momentum, double condition, std::int64_t steps)
+        : lr_(learning_rate), beta_(momentum), curvature_{condition, 1.0}, steps_(steps) {}
 
+    // One step = one iteration of heavy-ball momentum on f(w) = (c w0^2 + w1^2) / 2.
     caviar::metrics step() override {
-        done_ = true;
-        return {{"value", value_}};
+        for (std::size_t i = 0; i < w_.size(); ++i) {
+            v_[i] = beta_ * v_[i] - lr_ * curvature_[i] * w_[i];
+            w_[i] += v_[i];
+        }
+        ++step_;
+        double loss = 0;
+        for (std::size_t i = 0; i < w_.size(); ++i) loss += curvature_[i] * w_[i] * w_[i] / 2;
+        return {{"loss", loss}};  // a diverging run reports inf: the host records it as failed
     }
-    bool done() const override { return done_; }
+    bool done() const override { return step_ >= steps_; }
 
 private:
-    double value_;
-    bool done_ = false;
+    double lr_, beta_;
+    std::array<double, 2> curvature_;
+    std::array<double, 2> w_{1.0, 1.0}, v_{0.0, 0.0};
+    std::int64_t steps_, step_ = 0;
 };
 
 class @NAME@_model final : public caviar::model {
@@ -159,40 +172,50 @@ public:
     static caviar::plugin_info info() {
         return {.name = "@NAME@",
                 .version = "0.1.0",
-                .summary = "A quadratic bowl: the sum of (x - center)^2 over the numeric params",
-                .options = {{.name = "center",
+                .summary = "Gradient descent with momentum on a quadratic bowl; params "
+                           "learning_rate and momentum",
+                .options = {{.name = "steps",
+                             .type = caviar::option_type::integer,
+                             .default_value = std::int64_t{30},
+                             .help = "iterations per run (one step each)",
+                             .min = 1},
+                            {.name = "condition",
                              .type = caviar::option_type::real,
-                             .default_value = 0.5,
-                             .help = "where the minimum (0) is, in every coordinate"}}};
+                             .default_value = 10.0,
+                             .help = "how stretched the bowl is (its largest curvature / its "
+                                     "smallest): the larger, the harder",
+                             .min = 1.0}}};
     }
 
-    explicit @NAME@_model(const caviar::options& o) : center_(o.get_real("center")) {}
+    explicit @NAME@_model(const caviar::options& o)
+        : steps_(o.get_int("steps")), condition_(o.get_real("condition")) {}
 
-    // Main thread, before any trial: check the space suits the model (throw to refuse it).
+    // Main thread, before any trial: check the space suits the model (throw to refuse it; a
+    // dimension_error points at that dimension in the experiment file).
     void prepare(const caviar::space& s) override {
-        names_.clear();
-        for (const auto& d : s)
-            if (d.kind() != caviar::dimension_kind::categorical) names_.push_back(d.name());
-        if (names_.empty())
-            throw std::invalid_argument("@NAME@ needs at least one int or float dimension");
+        const caviar::dimension* lr = s.find("learning_rate");
+        if (!lr || lr->kind() != caviar::dimension_kind::real || !(lr->low() > 0))
+            throw caviar::dimension_error(
+                "learning_rate",
+                "@NAME@ needs learning_rate = { float = [low, high], scale = \"log\" } with "
+                "low > 0");
+        has_momentum_ = s.find("momentum") != nullptr;
     }
 
     // Called from many threads at once: read members, change none.
     std::unique_ptr<caviar::run> start(const caviar::params& p, std::uint64_t) const override {
-        double sum = 0;
-        for (const auto& name : names_) {
-            double d = caviar::get_real(p, name) - center_;
-            sum += d * d;
-        }
-        return std::make_unique<@NAME@_run>(sum);
+        double momentum = has_momentum_ ? caviar::get_real(p, "momentum") : 0.0;
+        return std::make_unique<@NAME@_run>(caviar::get_real(p, "learning_rate"), momentum,
+                                            condition_, steps_);
     }
 
-    std::int64_t max_steps() const override { return 1; }
-    std::vector<std::string> metric_names() const override { return {"value"}; }
+    std::int64_t max_steps() const override { return steps_; }
+    std::vector<std::string> metric_names() const override { return {"loss"}; }
 
 private:
-    double center_;
-    std::vector<std::string> names_;
+    std::int64_t steps_;
+    double condition_;
+    bool has_momentum_ = false;
 };
 
 }  // namespace
@@ -200,26 +223,48 @@ private:
 CAVIAR_PLUGIN(@NAME@_model)
 )src";
 
-// The experiment each kind's project runs as its test; the other two plugins are shipped ones.
+// The experiment each kind's project runs as its test: a study that makes sense for the kind,
+// the other two plugins shipped ones. Its store goes under runs/, which .gitignore leaves out.
 std::string experiment(const std::string& kind, const std::string& name) {
     std::string text = "# Runs the " + name + " " + kind +
-                       " plugin (the project's CTest test runs this file):\n"
-                       "#   CAVIAR_PLUGIN_PATH=build caviar run example.toml\n\n"
+                       " plugin (the project's CTest test runs this file too):\n"
+                       "#   CAVIAR_PLUGIN_PATH=build caviar run example.toml\n"
+                       "#   caviar show example.toml\n\n"
                        "[experiment]\nname = \"" +
-                       name +
-                       "-example\"\nseed = 1\ntrials = 8\nthreads = 2\n"
-                       "objective = { metric = \"value\", direction = \"minimize\" }\n"
-                       "store = \"example.db\"\n\n"
-                       "[space]\nx = { float = [0.0, 1.0] }\ny = { float = [0.0, 1.0] }\n"
-                       "units = { int = [8, 256], scale = \"log\" }\n\n";
+                       name + "-example\"\nseed = 1\n";
     if (kind == "sampler")
-        return text + "[sampler]\nplugin = \"" + name +
-               "\"\ncenter_first = true\n\n[model]\nplugin = \"functions\"\n"
-               "function = \"sphere\"\n";
+        // A 2-D function with a known minimum (0.397887): the sampler's points are easy to judge.
+        return text +
+               "trials = 30\nthreads = 2\n"
+               "objective = { metric = \"value\", direction = \"minimize\" }\n"
+               "store = \"runs/example.db\"\n\n"
+               "[space]\nx = { float = [-5.0, 10.0] }\ny = { float = [0.0, 15.0] }\n\n"
+               "[sampler]\nplugin = \"" +
+               name +
+               "\"\ncenter_first = true\n\n"
+               "[model]\nplugin = \"functions\"\nfunction = \"branin\"   # minimum 0.397887\n";
     if (kind == "strategy")
-        return text + "[strategy]\nplugin = \"" + name +
-               "\"\n\n[model]\nplugin = \"functions\"\nfunction = \"sphere\"\n";
-    return text + "[model]\nplugin = \"" + name + "\"\ncenter = 0.25\n";
+        // Synthetic learning curves: a strategy's step schedule shows in seconds.
+        return text +
+               "trials = 12\nthreads = 2\n"
+               "objective = { metric = \"val_loss\", direction = \"minimize\" }\n"
+               "store = \"runs/example.db\"\n\n"
+               "[space]\nlearning_rate = { float = [1e-3, 1.0], scale = \"log\" }\n"
+               "dropout = { float = [0.0, 0.5] }\n\n"
+               "[strategy]\nplugin = \"" +
+               name +
+               "\"\nsteps = 9                # of the model's 27\n\n"
+               "[model]\nplugin = \"learning_curve\"\n";
+    // The template model's two params, each on its right scale: the step size spans decades,
+    // and momentum matters as 1 - beta does (0.9 vs 0.99), which log1m samples evenly.
+    return text +
+           "trials = 20\nthreads = 2\n"
+           "objective = { metric = \"loss\", direction = \"minimize\" }\n"
+           "store = \"runs/example.db\"\n\n"
+           "[space]\nlearning_rate = { float = [1e-3, 0.2], scale = \"log\" }\n"
+           "momentum = { float = [0.5, 0.99], scale = \"log1m\" }\n\n"
+           "[model]\nplugin = \"" +
+           name + "\"\nsteps = 30\ncondition = 10.0\n";
 }
 
 std::string cmake_lists(const std::string& kind, const std::string& name) {
@@ -325,8 +370,10 @@ int new_command(const args& a) {
     po::options_description d(
         "Usage: caviar new plugin KIND NAME [--dir DIR]\n\n"
         "Writes an out-of-tree plugin project to start from: a working minimal plugin of KIND\n"
-        "(sampler: uniform random; strategy: a fixed budget per trial; model: a quadratic bowl),\n"
-        "its CMakeLists.txt, an example experiment, a CTest test that runs it, and a README.\n"
+        "(sampler: uniform random; strategy: a fixed number of steps per trial; model: gradient\n"
+        "descent with momentum, reporting its loss at each step), its CMakeLists.txt, an example\n"
+        "experiment that makes sense for the kind, a CTest test that runs it, a .gitignore and a\n"
+        "README.\n"
         "NAME is lower case letters, digits and _. Build it against an installed caviar.\n\n"
         "Options");
     d.add_options()("help,h", "show this help")(
@@ -368,6 +415,7 @@ int new_command(const args& a) {
         {name + "_" + kind + ".cpp", replace_name(source, name)},
         {"CMakeLists.txt", cmake_lists(kind, name)},
         {"example.toml", experiment(kind, name)},
+        {".gitignore", "# What building and running the example write.\nbuild/\nruns/\n"},
         {"README.md", readme(kind, name)}};
     for (const auto& [file, text] : files) {
         fs::create_directories((dir / file).parent_path());
