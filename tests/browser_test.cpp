@@ -36,6 +36,26 @@ window.addEventListener('error', function (e) { window.__errors.push(String(e.me
 </script>
 )";
 
+// The colours the browser really paints the history's markers with, as JSON in
+// <pre id="dom-check">: a class rule can override an SVG attribute, so only this tells.
+const char* paint_check = R"(<script>
+(function () {
+  function strokes(sel) {
+    return Array.prototype.map.call(document.querySelectorAll(sel), function (el) {
+      return getComputedStyle(el).stroke;
+    });
+  }
+  var out = document.createElement('pre');
+  out.id = 'dom-check';
+  out.textContent = JSON.stringify({
+    failed: strokes('svg[data-chart="history"] path.pt.failed'),
+    complete: strokes('svg[data-chart="history"] circle.pt.complete'),
+    legend: strokes('svg[data-chart="history"] .legend path.key')});
+  document.body.appendChild(out);
+})();
+</script>
+)";
+
 // Runs after everything: counts what the browser built, as JSON in <pre id="dom-check">.
 const char* dom_check = R"(<script>
 (function () {
@@ -79,7 +99,53 @@ std::vector<std::string> chromium_args(const std::filesystem::path& profile) {
             "--user-data-dir=" + profile.string()};
 }
 
+// Opens html with `script` appended in headless Chromium and returns the JSON it wrote.
+nlohmann::json probe(const std::filesystem::path& dir, const std::string& html,
+                     const char* script) {
+    std::string page = html;
+    page.insert(page.rfind("</body>"), script);
+    auto file = dir / "paint.html";
+    std::ofstream(file) << page;
+    auto args = chromium_args(dir / "profile");
+    args.insert(args.end(), {"--window-size=1400,3000", "--dump-dom", "file://" + file.string()});
+    auto dom = caviar::test::run(args);
+    BOOST_TEST_REQUIRE(dom.exit_code == 0, dom.err);
+    auto begin = dom.out.find("<pre id=\"dom-check\">");
+    BOOST_TEST_REQUIRE(begin != std::string::npos, "the probe did not run:\n" << dom.out);
+    begin += 20;
+    return nlohmann::json::parse(dom.out.substr(begin, dom.out.find("</pre>", begin) - begin));
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_failed_trial_is_painted_red,
+                     *boost::unit_test::precondition(chromium_present())) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("caviar-browser-failed-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto file = dir / "flaky.toml";
+    std::ofstream(file) << "[experiment]\nname = \"flaky\"\nseed = 3\ntrials = 20\n"
+                           "objective = { metric = \"value\" }\nstore = \"flaky.db\"\n"
+                           "[space]\nx = { float = [0.0, 1.0] }\n"
+                           "[model]\nplugin = \"testbed\"\nfail_above = 0.7\n";
+    auto ran = caviar::test::run({CAVIAR_BIN, "run", file.string(), "-q"},
+                                 {{"CAVIAR_PLUGIN_PATH", CAVIAR_FIXTURE_PLUGIN_DIR}});
+    BOOST_TEST_REQUIRE(ran.exit_code == 0, ran.err);
+    auto html_file = dir / "report.html";
+    auto rep = caviar::test::run({CAVIAR_BIN, "report", file.string(), "-o", html_file.string()});
+    BOOST_TEST_REQUIRE(rep.exit_code == 0, rep.err);
+
+    auto paint = probe(dir, read(html_file), paint_check);
+    BOOST_TEST_MESSAGE("paint: " << paint.dump());
+    BOOST_TEST_REQUIRE(!paint["failed"].empty());
+    for (const auto& s : paint["failed"]) BOOST_TEST(s == "rgb(198, 40, 40)");  // #c62828
+    for (const auto& s : paint["legend"]) BOOST_TEST(s == "rgb(198, 40, 40)");
+    // Points keep their white outline.
+    BOOST_TEST_REQUIRE(!paint["complete"].empty());
+    BOOST_TEST(paint["complete"][0] == "rgb(255, 255, 255)");
+    std::filesystem::remove_all(dir);
+}
 
 BOOST_AUTO_TEST_CASE(report_renders_in_chromium,
                      *boost::unit_test::precondition(chromium_present())) {
@@ -132,7 +198,7 @@ BOOST_AUTO_TEST_CASE(report_renders_in_chromium,
     BOOST_TEST(c["curves"] == nlohmann::json::array({trials}));
     BOOST_TEST(c["parallel"] == nlohmann::json::array({trials}));
     BOOST_TEST(c["importance"] == nlohmann::json::array({0}));
-    BOOST_TEST(check["sections"] == 8);
+    BOOST_TEST(check["sections"] == 9);
     // Laid out, and nothing wider than a laptop window.
     for (const auto& w : check["widths"]) BOOST_TEST(w.get<int>() > 200);
     BOOST_TEST(check["page_width"].get<int>() <= 1400);

@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "report/charts/charts.hpp"
+#include "report/charts/objective_axis.hpp"
+#include "report/cut_short_table.hpp"
 #include "report/html_report.hpp"
 #include "report/importance.hpp"
 #include "report/study_space.hpp"
@@ -15,6 +17,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -340,6 +343,212 @@ BOOST_AUTO_TEST_CASE(the_space_is_rebuilt_from_the_stored_study) {
     BOOST_CHECK_THROW(study_space(s), std::runtime_error);
 }
 
+// A study as a newcomer's first run gives it: accuracies of 0.94-0.98, a few diverged trials
+// at 0.1 (the learning rate was too high), one failed trial and one pruned.
+struct accuracy_study {
+    study_record study;
+    space sp;
+    std::vector<trial> trials;
+    importance_result imp;
+    std::vector<trial_event> events;
+
+    accuracy_study() {
+        study.name = "digits";
+        study.objective = {"val_accuracy", direction::maximize};
+        study.sampler = "random";
+        study.strategy = "batch";
+        study.model = "mlp";
+        study.budget = 36;
+        study.config =
+            "[experiment]\ntrials = 36\n[model]\nplugin = \"mlp\"\nepochs = 30\n"
+            "data = \"data/digits.csv.gz\"\n";
+        sp.add(dimension::real("lr", 1e-3, 0.5, scale::log));
+        for (int n = 0; n < 36; ++n) {
+            trial t;
+            t.number = n;
+            double lr = 1e-3 * std::pow(500.0, n / 35.0);
+            t.params = {{"lr", lr}};
+            bool diverged = n % 11 == 10;
+            double acc = diverged ? 0.1 : 0.94 + 0.04 * std::sin(n * 0.7) * std::sin(n * 0.7);
+            t.state = n == 7   ? trial_state::failed
+                      : n == 8 ? trial_state::pruned
+                               : trial_state::complete;
+            if (t.state == trial_state::failed) {
+                t.error = "objective val_accuracy is nan after step 18 (train_loss = -nan)";
+            } else {
+                int steps = t.state == trial_state::pruned ? 5 : 30;
+                for (int s = 1; s <= steps; ++s)
+                    t.curve.push_back({s, {{"val_accuracy", acc - (diverged ? 0 : 0.3 / s)}}});
+                t.value = t.curve.back().metrics["val_accuracy"];
+                if (t.state == trial_state::pruned)
+                    t.error =
+                        "not promoted at rung 0 (budget 5 steps): rank 9 of 12, a very long "
+                        "reason that a user wants to read to the end";
+            }
+            t.steps = static_cast<std::int64_t>(t.curve.size());
+            trials.push_back(std::move(t));
+        }
+        imp = parameter_importance(sp, trials);
+    }
+    std::string html() const {
+        return html_report(chart_input{study, sp, trials, imp, {}, events}, "digits.db");
+    }
+};
+
+// The numbers written as tick labels on a chart's axes.
+std::vector<double> tick_values(const std::string& svg) {
+    std::vector<double> out;
+    std::string key = "class=\"ticklabel";
+    for (auto i = svg.find(key); i != std::string::npos; i = svg.find(key, i + 1)) {
+        auto begin = svg.find('>', i) + 1;
+        std::string label = svg.substr(begin, svg.find('<', begin) - begin);
+        try {
+            out.push_back(std::stod(label));
+        } catch (const std::exception&) {
+        }
+    }
+    return out;
+}
+
+BOOST_AUTO_TEST_SUITE(a_first_run)
+
+BOOST_AUTO_TEST_CASE(a_failed_trial_is_a_red_cross_that_no_point_style_can_whiten) {
+    accuracy_study a;
+    auto history = charts(a.html(), "history").front();
+    auto at = history.find("class=\"pt failed\"");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    auto begin = history.rfind("<path", at);
+    std::string cross = history.substr(begin, at - begin);
+    // A style attribute outranks every class rule of the page (none of which is !important
+    // for points); a stroke="..." attribute lost to `svg .pt { stroke: #fff }`.
+    BOOST_TEST(cross.find("style=\"stroke:#c62828\"") != std::string::npos, cross);
+    BOOST_TEST(cross.find(" stroke=\"") == std::string::npos, cross);
+}
+
+BOOST_AUTO_TEST_CASE(objective_axes_cover_the_trials_that_matter_not_the_diverged_ones) {
+    accuracy_study a;
+    std::string html = a.html();
+    std::vector<std::string> plotted = {charts(html, "history").front(),
+                                        charts(html, "slice").front(),
+                                        charts(html, "curves").front()};
+    // Where the values lie: final values of 0.94 and more; curves from 0.64 at their first step.
+    std::vector<double> floors = {0.85, 0.85, 0.5};
+    for (std::size_t i = 0; i < plotted.size(); ++i) {
+        const auto& svg = plotted[i];
+        // The value axis is the one after the x axis: check the objective's labels only.
+        auto labels = tick_values(svg.substr(svg.find("axislabel")));
+        double lo = *std::min_element(labels.begin(), labels.end());
+        BOOST_TEST(lo >= floors[i], "the axis reaches down to " << lo);
+        BOOST_TEST(lo <= 0.94);
+        BOOST_TEST(svg.find("class=\"clipedge\"") != std::string::npos);
+        BOOST_TEST(svg.find("▼ values below") != std::string::npos);
+    }
+    // The diverged trials are still there, on the edge and marked as such.
+    auto history = plotted[0];
+    BOOST_TEST(count(history, "class=\"pt clipped complete\"") == 3u);  // trials 10, 21, 32
+    BOOST_TEST(count(history, "data-trial=") == a.trials.size());
+    auto parallel = charts(html, "parallel").front();
+    BOOST_TEST(parallel.find("▼ and everything below") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_objective_axis_never_cuts_the_best_end) {
+    std::vector<double> acc;
+    for (int i = 0; i < 20; ++i) acc.push_back(0.95 + 0.001 * i);
+    acc.push_back(0.1);
+    acc.push_back(0.9999);  // a lucky best, far from the rest: it must stay on the axis
+    auto up = make_objective_axis(acc, direction::maximize, 100, 0);
+    BOOST_TEST(up.clipped_low);
+    BOOST_TEST(!up.clipped_high);
+    BOOST_TEST(up.y.hi() >= 0.9999);
+    BOOST_TEST(up.y.lo() > 0.5);
+    BOOST_TEST(up(0.1) == up.y.p0());  // drawn on the edge
+    BOOST_TEST(up.beyond(0.1));
+
+    std::vector<double> loss;
+    for (int i = 0; i < 20; ++i) loss.push_back(0.2 + 0.01 * i);
+    loss.push_back(1e6);   // diverged
+    loss.push_back(1e-4);  // lucky
+    auto down = make_objective_axis(loss, direction::minimize, 100, 0);
+    BOOST_TEST(down.clipped_high);
+    BOOST_TEST(!down.clipped_low);
+    BOOST_TEST(down.y.lo() <= 1e-4);
+    BOOST_TEST(down.y.hi() < 10);
+
+    // Too few values to call any an outlier, and equal values: the whole range.
+    auto few = make_objective_axis({0.1, 0.95, 0.96}, direction::maximize, 100, 0);
+    BOOST_TEST(!few.clipped_low);
+    BOOST_TEST(few.y.lo() <= 0.1);
+    std::vector<double> same(12, 0.5);
+    same.push_back(0.45);
+    auto flat = make_objective_axis(same, direction::maximize, 100, 0);
+    BOOST_TEST(flat.y.lo() <= 0.45);
+}
+
+BOOST_AUTO_TEST_CASE(the_curves_say_what_their_colours_mean) {
+    accuracy_study a;
+    auto curves = charts(a.html(), "curves").front();
+    auto legend = curves.substr(curves.rfind("<g class=\"legend\">"));
+    BOOST_TEST(legend.find("complete, by final val_accuracy (yellow = best)") != std::string::npos);
+    BOOST_TEST(legend.find(">pruned</text>") != std::string::npos);
+    BOOST_TEST(legend.find("#e07b00") != std::string::npos);  // pruned's orange, as drawn
+    BOOST_TEST(legend.find("where a curve was cut short") != std::string::npos);
+    // The failed trial reported no step: it has no curve, so no legend entry.
+    BOOST_TEST(legend.find(">failed</text>") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(failed_and_pruned_trials_are_listed_with_their_reasons_in_full) {
+    accuracy_study a;
+    std::string html = a.html();
+    auto begin = html.find("<section id=\"cut-short\">");
+    BOOST_TEST_REQUIRE(begin != std::string::npos);
+    std::string section = html.substr(begin, html.find("</section>", begin) - begin);
+    BOOST_TEST(count(section, "<tr data-trial=") == 2u);
+    BOOST_TEST(section.find("objective val_accuracy is nan after step 18") != std::string::npos);
+    BOOST_TEST(section.find("a user wants to read to the end") != std::string::npos);
+    BOOST_TEST(section.find("failed") < section.find(">pruned<"));  // failures first
+
+    // No more than `limit` rows of a state, and a note for the rest.
+    std::vector<trial> many = a.trials;
+    for (auto& t : many) t.state = trial_state::pruned, t.error = "pruned";
+    auto table = cut_short_table(chart_input{a.study, a.sp, many, a.imp}, 5);
+    BOOST_TEST(count(table, "<tr data-trial=") == 5u);
+    BOOST_TEST(table.find("31 more pruned") != std::string::npos, table);
+
+    for (auto& t : many) t.state = trial_state::complete;
+    BOOST_TEST(cut_short_table(chart_input{a.study, a.sp, many, a.imp}, 5).find("completed") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_summary_shows_the_options_the_model_ran_with) {
+    accuracy_study a;
+    std::string html = a.html();
+    auto summary = html.substr(html.find("<section id=\"summary\">"));
+    summary = summary.substr(0, summary.find("</section>"));
+    BOOST_TEST(summary.find("model options") != std::string::npos);
+    BOOST_TEST(summary.find("epochs = 30") != std::string::npos, summary);
+    BOOST_TEST(summary.find("data/digits.csv.gz") != std::string::npos);
+    BOOST_TEST(summary.find("The experiment file as it ran") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(importance_says_what_it_means_when_params_changed_mid_run) {
+    accuracy_study a;
+    auto note = [](const std::string& html) {
+        auto begin = html.find("<section id=\"importance\">");
+        return html.substr(begin, html.find("</section>", begin) - begin);
+    };
+    BOOST_TEST(note(a.html()).find("changed while they ran") == std::string::npos);
+    a.events.push_back({.trial = 12,
+                        .step = 10,
+                        .kind = "exploit",
+                        .detail = R"({"from": 3, "from_step": 10, "old": {}, "new": {}})"});
+    a.events.push_back({.trial = 13, .step = 4, .kind = "update", .detail = "{}"});
+    auto with = note(a.html());
+    BOOST_TEST(with.find("The params of 2 trials changed while they ran") != std::string::npos,
+               with);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 // The commands, on a real study of the functions model (fast).
 BOOST_AUTO_TEST_SUITE(commands)
 
@@ -363,7 +572,7 @@ BOOST_FIXTURE_TEST_CASE(show_summarises_the_study, real_study) {
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
     for (auto s : {"study \"branin\"", "value (minimize)", "sampler random", "x float [-5, 10]",
                    "30 trials: 30 complete", "best trials (10 of 30 complete)", "rank  trial",
-                   "parameter importance", "█"})
+                   "model      function = 'branin'", "parameter importance", "█"})
         BOOST_TEST(r.out.find(s) != std::string::npos, s);
     // Ten ranked rows after the header.
     auto table = r.out.substr(r.out.find("rank  trial"));

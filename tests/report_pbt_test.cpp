@@ -192,7 +192,12 @@ BOOST_AUTO_TEST_CASE(draws_one_dashed_jump_per_exploit) {
     BOOST_TEST(count(svg, "data-from=\"3\"") == 1u);
     // Each copied member's curve breaks at the copy: trial 0 is one line, the others two.
     BOOST_TEST(count(svg, "<polyline") == 7u);
-    BOOST_TEST(svg.find("dashed: a trial continuing from another trial") != std::string::npos);
+    BOOST_TEST(svg.find("dashed arrow: a trial continuing from another trial") !=
+               std::string::npos);
+    // Drawn over every curve, dark on a white outline, so they show where curves crowd.
+    BOOST_TEST(svg.rfind("<polyline") < svg.find("class=\"outline\""));
+    BOOST_TEST(count(svg, "class=\"outline\"") == 3u);
+    BOOST_TEST(count(svg, "marker-end=\"url(#jump-arrow)\"") == 3u);
     BOOST_TEST(svg.find("<title>trial 2 continued from trial 3&#39;s checkpoint at step 8") !=
                std::string::npos);
     std::istringstream in(svg);

@@ -27,8 +27,8 @@ int show_command(const args& a) {
     forest_options o;
     o.seed = s.seed;
     auto imp = parameter_importance(sp, trials, o);
-    std::cout << study_summary(s, db->file().string(), sp, trials, imp,
-                               vm["top"].as<std::size_t>());
+    std::cout << study_summary(s, db->file().string(), sp, trials, imp, vm["top"].as<std::size_t>(),
+                               db->load_events(s.id));
     return ok;
 }
 

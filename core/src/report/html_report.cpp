@@ -1,7 +1,9 @@
 #include "report/html_report.hpp"
 #include "report/counted.hpp"
 
+#include "config/plugin_tables.hpp"
 #include "report/charts/charts.hpp"
+#include "report/cut_short_table.hpp"
 #include "report/lineage.hpp"
 #include "report/study_summary.hpp"
 #include "report/svg/escape.hpp"
@@ -28,6 +30,11 @@ dl.brief dt { color: var(--muted); } dl.brief dd { margin: 0; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 14px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); text-align: left; }
 td.num { text-align: right; }
+table.cut td.reason { max-width: 640px; overflow-wrap: anywhere; }
+td.state.failed { color: #c62828; } td.state.pruned { color: #b35f00; }
+td.state.paused { color: #8e24aa; }
+details { margin: 8px 0; } details pre { background: #f5f6f8; padding: 8px 12px;
+  overflow-x: auto; font-size: 13px; }
 th { background: #f5f6f8; font-weight: 600; }
 code { font: 13px ui-monospace, "DejaVu Sans Mono", monospace; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 10px 18px; }
@@ -48,7 +55,10 @@ svg .box { fill: #3b528b; fill-opacity: 0.07; stroke: #3b528b; stroke-dasharray:
 svg .boxlabel { fill: #3b528b; font-size: 11px; }
 svg .hl { stroke: #000 !important; stroke-width: 2.5 !important; opacity: 1 !important; }
 svg polyline.hl { stroke-width: 3.5 !important; }
-svg .jump { stroke-width: 1.4; stroke-dasharray: 5 3; opacity: 0.9; }
+svg .jump { stroke: #1f2430; stroke-width: 1.8; stroke-dasharray: 5 3; }
+svg .outline { stroke: #fff; stroke-width: 4.5; opacity: 0.9; }
+svg .pt.clipped { fill-opacity: 0.45; }
+svg .clipedge { stroke: #8a90a0; stroke-dasharray: 2 3; }
 ol.lineage { margin: 6px 0; padding-left: 22px; } ol.lineage li { margin: 2px 0; }
 footer { color: var(--muted); font-size: 13px; margin-top: 30px; }
 @media print {
@@ -113,17 +123,29 @@ std::string brief(const chart_input& in, const std::string& store_file) {
     if (!best.empty())
         out += row("best", short_number(*best.front()->value) + " (trial " +
                                std::to_string(best.front()->number) + ")");
-    out += row("trials",
-               xml_escape(state_counts(in.trials)) + " of a budget of " + std::to_string(s.budget));
+    out += row("trials", xml_escape(state_counts(in.trials)) + "; budget " +
+                             xml_escape(counted(s.budget, "trial")));
     out += row("plugins", "sampler <code>" + xml_escape(s.sampler) + "</code>, strategy <code>" +
                               xml_escape(s.strategy) + "</code>, model <code>" +
                               xml_escape(s.model) + "</code>");
+    // The options each plugin ran with, as the experiment file (after --set) gave them.
+    for (const char* table : {"model", "sampler", "strategy"}) {
+        std::string opts;
+        for (const auto& [k, v] : flat_table_of(s.config, table))
+            if (k != "plugin") opts += (opts.empty() ? "" : ", ") + k + " = " + v;
+        if (!opts.empty())
+            out += row(std::string(table) + " options", "<code>" + xml_escape(opts) + "</code>");
+    }
     out += row("seed", std::to_string(s.seed));
     std::string dims;
     for (const auto& d : in.space) dims += "<code>" + xml_escape(d.describe()) + "</code><br>";
     out += row("space", dims);
     out += row("store", "<code>" + xml_escape(store_file) + "</code>");
-    return out + "</dl>\n";
+    out += "</dl>\n";
+    if (!s.config.empty())
+        out += "<details><summary>The experiment file as it ran</summary><pre><code>" +
+               xml_escape(s.config) + "</code></pre></details>\n";
+    return out;
 }
 
 // The best trial's chain of PBT exploits, newest first; empty when the study has none.
@@ -180,6 +202,9 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
            "report generated " + when + " by caviar</p>\n</header>\n";
     out += section("summary", "Summary", "", brief(in, store_file));
     out += section("best", "Best trials", "", best_table(in, 10));
+    out += section("cut-short", "Failed, pruned and paused trials",
+                   "Why each trial stopped before it completed, as its model or strategy said.",
+                   cut_short_table(in, 50));
     out += section("history", "Optimisation history",
                    "The objective of each trial in the order they were numbered; the line is the "
                    "best value so far. Hover a point for its params.",
@@ -190,6 +215,7 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
         " regression trees fitted to the complete trials (params in unit space → objective): "
         "the share of the objective's variance each parameter explains alone. " +
         counted(static_cast<long long>(in.importance.trials), "complete trial") + " used.";
+    if (auto caveat = importance_caveat(in.events); !caveat.empty()) method += " " + caveat;
     out += section("importance", "Parameter importance", method, importance_chart(in));
 
     std::string slices = "<div class=\"grid\">\n";

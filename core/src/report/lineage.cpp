@@ -1,8 +1,10 @@
 #include "report/lineage.hpp"
+#include "report/counted.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 namespace caviar {
@@ -180,6 +182,17 @@ std::string param_list(const params& p) {
     std::string out;
     for (const auto& [k, v] : p) out += (out.empty() ? "" : ", ") + k + "=" + short_value(v);
     return out;
+}
+
+std::string importance_caveat(const std::vector<trial_event>& events) {
+    std::set<std::int64_t> changed;
+    for (const auto& e : events)
+        if (e.kind == "exploit" || e.kind == "update") changed.insert(e.trial);
+    if (changed.empty()) return "";
+    return "The params of " + counted(static_cast<long long>(changed.size()), "trial") +
+           " changed while they ran (PBT exploits or updates): importance relates each trial's "
+           "final params to its result, so it says which final settings went with good results, "
+           "not which settings produced them.";
 }
 
 }  // namespace caviar

@@ -76,4 +76,9 @@ std::string param_changes(const params& a, const params& b);
 /// "lr=0.1, units=64".
 std::string param_list(const params& p);
 
+/// When some trials' params changed mid-run (PBT exploits, updates by a strategy or by a person
+/// with caviar ctl), what parameter importance means there: it relates each trial's final
+/// params to its result. Empty when no trial's params changed.
+std::string importance_caveat(const std::vector<trial_event>& events);
+
 }  // namespace caviar

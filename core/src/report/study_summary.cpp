@@ -1,6 +1,8 @@
 #include "report/study_summary.hpp"
 #include "report/counted.hpp"
 
+#include "config/plugin_tables.hpp"
+#include "report/lineage.hpp"
 #include "report/trial_table.hpp"
 
 #include <algorithm>
@@ -34,7 +36,7 @@ std::string share_bar(double share, int width) {
 
 std::string study_summary(const study_record& s, const std::string& store_file, const space& sp,
                           const std::vector<trial>& trials, const importance_result& imp,
-                          std::size_t top) {
+                          std::size_t top, const std::vector<trial_event>& events) {
     std::string out = "study \"" + s.name + "\" (" + store_file + ")\n";
     auto line = [&](const char* key, const std::string& v) {
         char buf[16];
@@ -43,6 +45,12 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
     };
     line("objective", s.objective.metric + " (" + to_string(s.objective.direction) + ")");
     line("plugins", "sampler " + s.sampler + ", strategy " + s.strategy + ", model " + s.model);
+    for (const char* table : {"model", "sampler", "strategy"}) {
+        std::string opts;
+        for (const auto& [k, v] : flat_table_of(s.config, table))
+            if (k != "plugin") opts += (opts.empty() ? "" : ", ") + k + " = " + v;
+        if (!opts.empty()) line(table, opts);
+    }
     line("budget", counted(s.budget, "trial") + ", seed " + std::to_string(s.seed));
     bool first = true;
     for (const auto& d : sp) {
@@ -82,6 +90,23 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
     char rest[16];
     std::snprintf(rest, sizeof rest, "%.3f", std::max(0.0, 1 - explained));
     out += "  (interactions and noise: " + std::string(rest) + ")\n";
+    if (auto caveat = importance_caveat(events); !caveat.empty()) {
+        // Wrapped at 96 columns like the rest of the summary.
+        std::string line_text;
+        std::size_t start = 0;
+        while (start < caveat.size()) {
+            auto end = caveat.find(' ', start);
+            if (end == std::string::npos) end = caveat.size();
+            std::string word = caveat.substr(start, end - start);
+            if (!line_text.empty() && line_text.size() + 1 + word.size() > 94) {
+                out += "  " + line_text + "\n";
+                line_text.clear();
+            }
+            line_text += (line_text.empty() ? "" : " ") + word;
+            start = end + 1;
+        }
+        out += "  " + line_text + "\n";
+    }
     return out;
 }
 

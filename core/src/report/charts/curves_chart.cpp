@@ -1,5 +1,6 @@
 #include "report/charts/charts.hpp"
 
+#include "report/charts/objective_axis.hpp"
 #include "report/lineage.hpp"
 #include "report/svg/escape.hpp"
 #include "report/svg/palette.hpp"
@@ -27,6 +28,43 @@ std::optional<double> metric_at(const trial& t, const std::string& metric, std::
     return std::nullopt;
 }
 
+// What the colours mean: a complete trial's curve is coloured by its final value, the others by
+// their state; only the states the study has are listed.
+std::string curve_legend(double x, double y, const std::vector<trial>& trials,
+                         const std::string& metric) {
+    std::set<trial_state> states;
+    for (const auto& t : trials)
+        if (!t.curve.empty()) states.insert(t.state);
+    std::string out = "<g class=\"legend\">\n";
+    auto swatch = [&](const std::string& colour) {
+        out += "<line class=\"curve\" x1=\"" + num(x) + "\" y1=\"" + num(y - 4) + "\" x2=\"" +
+               num(x + 16) + "\" y2=\"" + num(y - 4) + "\" stroke=\"" + colour + "\"/>\n";
+        x += 16;
+    };
+    auto label = [&](const std::string& s) {
+        out += text(x + 5, y, s, "start", "legend");
+        x += 18 + 6.6 * static_cast<double>(s.size());
+    };
+    if (states.count(trial_state::complete)) {
+        for (double t : {0.0, 0.5, 1.0}) swatch(viridis(t));
+        label("complete, by final " + metric + " (yellow = best)");
+    }
+    for (auto s :
+         {trial_state::pruned, trial_state::paused, trial_state::failed, trial_state::running})
+        if (states.count(s)) {
+            swatch(state_colour(s));
+            label(to_string(s));
+        }
+    if (states.count(trial_state::pruned) || states.count(trial_state::paused) ||
+        states.count(trial_state::failed)) {
+        out +=
+            marker(marker_shape::cross, x + 4, y - 4, 4, "#5f6675", "class=\"key\"", "cut short");
+        x += 8;
+        label("= where a curve was cut short");
+    }
+    return out + "</g>\n";
+}
+
 }  // namespace
 
 // Trials cut short (pruned, paused, failed) end in a cross at their last point. When a strategy
@@ -37,19 +75,18 @@ std::string curves_chart(const chart_input& in) {
     const double width = 900, height = 360;
     frame f{70, 20, width - 100, height - 72};
     const std::string& metric = in.study.objective.metric;
-    double lo = INFINITY, hi = -INFINITY, last_step = 1;
+    double last_step = 1;
+    std::vector<double> values;  // every point of every curve: the axis covers where they lie
     for (const auto& t : in.trials) {
         for (const auto& p : t.curve)
             if (auto it = p.metrics.find(metric);
                 it != p.metrics.end() && std::isfinite(it->second)) {
-                lo = std::min(lo, it->second);
-                hi = std::max(hi, it->second);
+                values.push_back(it->second);
                 last_step = std::max(last_step, static_cast<double>(p.step));
             }
     }
-    if (!(lo <= hi)) lo = 0, hi = 1;
     axis x = axis(axis_scale::linear, 0, last_step, f.left, f.right(), true).nice();
-    axis y = axis(axis_scale::linear, lo, hi, f.bottom(), f.top).nice();
+    auto y = make_objective_axis(values, in.study.objective.direction, f.bottom(), f.top);
     auto range = colour_range(in.trials);
 
     auto jumps = exploits(in.events);
@@ -65,7 +102,8 @@ std::string curves_chart(const chart_input& in) {
     std::string out =
         svg_open("curves", width, height + legend_room, "learning curves of " + metric);
     out += x_axis(x, f, "step");
-    out += y_axis(y, f, metric);
+    out += y_axis(y.y, f, metric);
+    out += clipped_edges(y, f);
     std::map<std::int64_t, std::set<std::int64_t>> cuts;  // trial -> steps it was copied at
     for (const auto& e : jumps) cuts[e.trial].insert(e.from_step);
     std::map<std::int64_t, std::string> colours;
@@ -115,6 +153,7 @@ std::string curves_chart(const chart_input& in) {
     std::map<std::int64_t, const trial*> by_number;
     for (const auto& t : in.trials) by_number[t.number] = &t;
     std::size_t drawn = 0;
+    std::string jump_lines;
     for (const auto& e : jumps) {
         auto to = by_number.find(e.trial), from = by_number.find(e.from);
         if (to == by_number.end() || from == by_number.end()) continue;
@@ -126,13 +165,22 @@ std::string curves_chart(const chart_input& in) {
                             std::to_string(e.from) + "'s checkpoint at step " +
                             std::to_string(e.from_step) + " (PBT exploit)" +
                             (changes.empty() ? "" : "\nparams: " + changes);
-        out += "<line " + trial_attrs(*to->second, "jump") + " x1=\"" +
-               num(x(static_cast<double>(e.from_step))) + "\" y1=\"" + num(y(*y0)) + "\" x2=\"" +
-               num(x(static_cast<double>(e.from_step + 1))) + "\" y2=\"" + num(y(*y1)) +
-               "\" stroke=\"" + colours[e.trial] + "\" data-from=\"" + std::to_string(e.from) +
-               "\"><title>" + xml_escape(title) + "</title></line>\n";
+        std::string ends = "x1=\"" + num(x(static_cast<double>(e.from_step))) + "\" y1=\"" +
+                           num(y(*y0)) + "\" x2=\"" + num(x(static_cast<double>(e.from_step + 1))) +
+                           "\" y2=\"" + num(y(*y1)) + "\"";
+        // Dark on a white halo, with an arrowhead: it must show where curves crowd together.
+        jump_lines += "<line class=\"outline\" " + ends + "/>\n";
+        jump_lines += "<line " + trial_attrs(*to->second, "jump") + " " + ends +
+                      " marker-end=\"url(#jump-arrow)\" data-from=\"" + std::to_string(e.from) +
+                      "\"><title>" + xml_escape(title) + "</title></line>\n";
         ++drawn;
     }
+    if (drawn > 0)
+        out +=
+            "<defs><marker id=\"jump-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+            "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+            "<path d=\"M0 0L10 5L0 10z\" fill=\"#1f2430\"/></marker></defs>\n" +
+            jump_lines;
     // A diamond on the trial's curve at that step, the event in its tooltip.
     for (const auto& e : in.events) {
         if (!steered(e)) continue;
@@ -152,15 +200,10 @@ std::string curves_chart(const chart_input& in) {
                     "start", "legend");
     if (drawn > 0)
         out += text(f.left, height + (any_steered ? legend_room - 24 : legend_room - 8),
-                    "dashed: a trial continuing from another trial's checkpoint (PBT exploit: "
-                    "its weights, explored params)",
+                    "dashed arrow: a trial continuing from another trial's checkpoint (PBT "
+                    "exploit: its weights, explored params)",
                     "start", "legend");
-    if (!std::isnan(range.first))
-        out += text(f.left, height - 8,
-                    "colour: final " + metric +
-                        " (yellow = best); × = cut short (pruned, paused or "
-                        "failed)",
-                    "start", "legend");
+    out += curve_legend(f.left, height - 8, in.trials, metric);
     return out + svg_close();
 }
 

@@ -1,5 +1,6 @@
 #include "report/charts/charts.hpp"
 
+#include "report/charts/objective_axis.hpp"
 #include "report/svg/palette.hpp"
 
 #include <algorithm>
@@ -16,25 +17,23 @@ std::string history_chart(const chart_input& in) {
     const double strip = any_failed ? 22 : 0;
     frame f{70, 30, width - 100, height - 80 - strip};
 
-    double first = 0, last = 1, lo = INFINITY, hi = -INFINITY;
+    double first = 0, last = 1;
+    std::vector<double> values;
     bool any = false;
     for (const auto& t : in.trials) {
         if (!is_finished(t.state) && !t.value) continue;
         first = any ? std::min(first, static_cast<double>(t.number)) : t.number;
         last = any ? std::max(last, static_cast<double>(t.number)) : t.number;
         any = true;
-        if (t.value) {
-            lo = std::min(lo, *t.value);
-            hi = std::max(hi, *t.value);
-        }
+        if (t.value) values.push_back(*t.value);
     }
-    if (!(lo <= hi)) lo = 0, hi = 1;
     axis x = axis(axis_scale::linear, first - 0.5, last + 0.5, f.left, f.right(), true);
-    axis y = axis(axis_scale::linear, lo, hi, f.bottom(), f.top).nice();
+    auto y = make_objective_axis(values, in.study.objective.direction, f.bottom(), f.top);
 
     std::string out = svg_open("history", width, height, "optimisation history");
     out += x_axis(x, frame{f.left, f.top, f.width, f.height + strip}, "trial");
-    out += y_axis(y, f, in.study.objective.metric);
+    out += y_axis(y.y, f, in.study.objective.metric);
+    out += clipped_edges(y, f);
     if (any_failed)
         out += text(f.left - 7, f.bottom() + strip / 2 + 5, "failed", "end", "ticklabel");
 
@@ -60,7 +59,9 @@ std::string history_chart(const chart_input& in) {
                           state_colour(t.state), trial_attrs(t), trial_title(in, t));
         else if (t.value)
             out += marker(shape_of(t), px, y(*t.value), t.state == trial_state::complete ? 4.5 : 4,
-                          state_colour(t.state), trial_attrs(t), trial_title(in, t));
+                          state_colour(t.state),
+                          trial_attrs(t, y.beyond(*t.value) ? "pt clipped" : "pt"),
+                          trial_title(in, t));
     }
     out += state_legend(f.left, height - 8, in.trials, true);
     return out + svg_close();

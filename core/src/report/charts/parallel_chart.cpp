@@ -1,5 +1,6 @@
 #include "report/charts/charts.hpp"
 
+#include "report/charts/objective_axis.hpp"
 #include "report/svg/escape.hpp"
 
 #include <algorithm>
@@ -17,16 +18,17 @@ std::string parallel_chart(const chart_input& in) {
     // An inactive conditional parameter is drawn below its axis, at "absent".
     const double absent_y = bottom + 22;
     auto range = colour_range(in.trials);
-    double lo = std::isnan(range.first) ? 0 : range.first;
-    double hi = std::isnan(range.first) ? 1 : range.second;
+    std::vector<double> values;
+    for (const auto& t : in.trials)
+        if (t.state == trial_state::complete && t.value) values.push_back(*t.value);
+    auto objective = make_objective_axis(values, in.study.objective.direction, bottom, top);
 
     std::vector<axis> axes;
     std::vector<double> xs;
     for (std::size_t i = 0; i < n; ++i) {
         double x = 80 + (width - 140) * static_cast<double>(i) / static_cast<double>(n - 1);
         xs.push_back(x);
-        axes.push_back(i + 1 < n ? axis::of(in.space[i], bottom, top)
-                                 : axis(axis_scale::linear, lo, hi, bottom, top).nice());
+        axes.push_back(i + 1 < n ? axis::of(in.space[i], bottom, top) : objective.y);
     }
 
     std::string out = svg_open("parallel", width, height, "parallel coordinates");
@@ -36,7 +38,7 @@ std::string parallel_chart(const chart_input& in) {
         for (std::size_t i = 0; i < n; ++i) {
             double y;
             if (i + 1 == n) {
-                y = axes[i](*t.value);
+                y = objective(*t.value);
             } else {
                 auto it = t.params.find(in.space[i].name());
                 double v =
@@ -59,6 +61,14 @@ std::string parallel_chart(const chart_input& in) {
             out += "<line class=\"tick\" x1=\"" + num(x - 4) + "\" y1=\"" + num(y) + "\" x2=\"" +
                    num(x) + "\" y2=\"" + num(y) + "\"/>\n";
             out += text(x - 7, y + 4, t.label, "end", "ticklabel halo");
+        }
+        if (i + 1 == n && (objective.clipped_low || objective.clipped_high)) {
+            // Lines of far-out values end on the axis's end, which says so.
+            bool low = objective.clipped_low;
+            double y = low ? bottom : top;
+            out += text(x, low ? y + 20 : y - 28,
+                        low ? "▼ and everything below" : "▲ and everything above", "middle",
+                        "ticklabel halo");
         }
         if (conditional && i + 1 < n && in.space[i].when())
             out += text(x - 7, absent_y + 4, "absent", "end", "ticklabel halo");

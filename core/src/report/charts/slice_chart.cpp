@@ -1,5 +1,6 @@
 #include "report/charts/charts.hpp"
 
+#include "report/charts/objective_axis.hpp"
 #include "report/svg/palette.hpp"
 
 #include <cmath>
@@ -20,10 +21,11 @@ double jitter(std::int64_t number) {
 std::string slice_chart(const chart_input& in, const dimension& d) {
     const double width = 420, height = 290;
     frame f{66, 16, width - 86, height - 66};
-    auto [lo, hi] = value_range(in.trials);
-    if (std::isnan(lo)) lo = 0, hi = 1;
     axis x = axis::of(d, f.left, f.right());
-    axis y = axis(axis_scale::linear, lo, hi, f.bottom(), f.top).nice();
+    std::vector<double> values;
+    for (const auto& t : in.trials)
+        if (t.state == trial_state::complete && t.value) values.push_back(*t.value);
+    auto y = make_objective_axis(values, in.study.objective.direction, f.bottom(), f.top);
 
     std::string out = svg_open("slice", width, height, "objective against " + d.name());
     // Coarse-to-fine boxes (when recorded): the range each round sampled, shaded.
@@ -42,7 +44,8 @@ std::string slice_chart(const chart_input& in, const dimension& d) {
                   d.name() + (d.scale() == scale::linear || d.kind() == dimension_kind::categorical
                                   ? ""
                                   : " (" + std::string(to_string(d.scale())) + " scale)"));
-    out += y_axis(y, f, in.study.objective.metric);
+    out += y_axis(y.y, f, in.study.objective.metric);
+    out += clipped_edges(y, f);
 
     std::size_t missing = 0;
     double n = static_cast<double>(std::max<std::size_t>(in.trials.size(), 2) - 1);
@@ -58,11 +61,11 @@ std::string slice_chart(const chart_input& in, const dimension& d) {
         double px = x(v);
         if (x.scale() == axis_scale::categorical) px += jitter(t.number) * x.band() * 0.5;
         out += marker(shape_of(t), px, y(*t.value), 4, viridis(static_cast<double>(i) / n),
-                      trial_attrs(t), trial_title(in, t));
+                      trial_attrs(t, y.beyond(*t.value) ? "pt clipped" : "pt"), trial_title(in, t));
     }
     if (missing)
         out += text(
-            f.right(), f.top - 4,
+            f.right(), height - 4,
             std::to_string(missing) + " trial" + (missing == 1 ? "" : "s") + " without " + d.name(),
             "end", "legend");
     return out + svg_close();

@@ -97,7 +97,9 @@ std::string marker(marker_shape shape, double x, double y, double r, std::string
             std::string p = "M" + num(x - d) + " " + num(y - d) + "L" + num(x + d) + " " +
                             num(y + d) + "M" + num(x - d) + " " + num(y + d) + "L" + num(x + d) +
                             " " + num(y - d);
-            open = "<path d=\"" + p + "\" stroke=\"" + fill +
+            // The colour as a style, not an attribute: a class rule (the white outline of
+            // points) would override an attribute and draw the cross white on white.
+            open = "<path d=\"" + p + "\" style=\"stroke:" + fill +
                    "\" stroke-width=\"2.2\" fill=\"none\"" + a + ">";
             return open + "<title>" + xml_escape(title) + "</title></path>\n";
         }
