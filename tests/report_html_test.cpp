@@ -513,6 +513,8 @@ BOOST_AUTO_TEST_CASE(failed_and_pruned_trials_are_listed_with_their_reasons_in_f
     auto table = cut_short_table(chart_input{a.study, a.sp, many, a.imp}, 5);
     BOOST_TEST(count(table, "<tr data-trial=") == 5u);
     BOOST_TEST(table.find("31 more pruned") != std::string::npos, table);
+    BOOST_TEST(table.find("<details><summary>36 trials pruned, and why</summary>") !=
+               std::string::npos);
 
     for (auto& t : many) t.state = trial_state::complete;
     BOOST_TEST(cut_short_table(chart_input{a.study, a.sp, many, a.imp}, 5).find("completed") !=

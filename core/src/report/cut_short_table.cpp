@@ -6,9 +6,18 @@
 
 namespace caviar {
 
+namespace {
+
+// More rows of pruned or paused trials than this fold away: a strategy that prunes is working
+// as meant, and its reasons should not push the charts off the first screen. Failures never fold.
+constexpr std::size_t folded_above = 8;
+
+}  // namespace
+
 std::string cut_short_table(const chart_input& in, std::size_t limit) {
-    std::string rows, more;
+    std::string out, more;
     for (auto state : {trial_state::failed, trial_state::pruned, trial_state::paused}) {
+        std::string rows;
         std::size_t n = 0;
         for (const auto& t : in.trials) {
             if (t.state != state) continue;
@@ -20,15 +29,20 @@ std::string cut_short_table(const chart_input& in, std::size_t limit) {
                     xml_escape(t.error.empty() ? "(no reason recorded)" : t.error) +
                     "</td><td><code>" + xml_escape(param_list(t.params)) + "</code></td></tr>\n";
         }
+        if (n == 0) continue;
         if (n > limit)
             more += (more.empty() ? "" : ", ") + std::to_string(n - limit) + " more " +
                     to_string(state);
+        std::string table =
+            "<table class=\"cut\">\n<tr><th>trial</th><th>state</th><th>steps</th>"
+            "<th>reason</th><th>params</th></tr>\n" +
+            rows + "</table>\n";
+        if (state != trial_state::failed && n > folded_above)
+            table = "<details><summary>" + counted(static_cast<long long>(n), "trial") + " " +
+                    to_string(state) + ", and why</summary>\n" + table + "</details>\n";
+        out += table;
     }
-    if (rows.empty()) return "<p class=\"note\">Every finished trial completed.</p>\n";
-    std::string out =
-        "<table class=\"cut\">\n<tr><th>trial</th><th>state</th><th>steps</th><th>reason</th>"
-        "<th>params</th></tr>\n" +
-        rows + "</table>\n";
+    if (out.empty()) return "<p class=\"note\">Every finished trial completed.</p>\n";
     if (!more.empty())
         out += "<p class=\"note\">Not shown: " + more +
                "; <code>caviar trials STORE --wide</code> lists every trial with its reason.</p>\n";

@@ -98,7 +98,8 @@ std::string curves_chart(const chart_input& in) {
     };
     const bool any_steered = std::any_of(in.events.begin(), in.events.end(), steered);
     // More legend lines below the first when there are jumps or changes.
-    const double legend_room = (jumps.empty() ? 0 : 16) + (any_steered ? 16 : 0);
+    // The colour legend's line under the step axis, then one more per kind of mark shown.
+    const double legend_room = 12 + (jumps.empty() ? 0 : 16) + (any_steered ? 16 : 0);
     std::string out =
         svg_open("curves", width, height + legend_room, "learning curves of " + metric);
     out += x_axis(x, f, "step");
@@ -178,7 +179,7 @@ std::string curves_chart(const chart_input& in) {
     if (drawn > 0)
         out +=
             "<defs><marker id=\"jump-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-            "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+            "markerWidth=\"4\" markerHeight=\"4\" orient=\"auto-start-reverse\">"
             "<path d=\"M0 0L10 5L0 10z\" fill=\"#1f2430\"/></marker></defs>\n" +
             jump_lines;
     // A diamond on the trial's curve at that step, the event in its tooltip.
@@ -199,11 +200,11 @@ std::string curves_chart(const chart_input& in) {
                     "pause, new params, resume, prune)",
                     "start", "legend");
     if (drawn > 0)
-        out += text(f.left, height + (any_steered ? legend_room - 24 : legend_room - 8),
+        out += text(f.left, height + legend_room - (any_steered ? 24 : 8),
                     "dashed arrow: a trial continuing from another trial's checkpoint (PBT "
                     "exploit: its weights, explored params)",
                     "start", "legend");
-    out += curve_legend(f.left, height - 8, in.trials, metric);
+    out += curve_legend(f.left, height + 4, in.trials, metric);
     return out + svg_close();
 }
 
