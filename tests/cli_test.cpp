@@ -375,6 +375,40 @@ BOOST_AUTO_TEST_CASE(objective_metric_is_checked_against_the_model) {
     BOOST_TEST(r.err.find("did you mean \"value\"") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(the_models_errors_come_with_the_others_each_at_its_own_key) {
+    temp_dir dir;
+    // A newcomer's first file: the data path wrong and the metric abbreviated.
+    auto file = dir.write("first.toml",
+                          "[experiment]\n"
+                          "objective = { metric = \"val_acc\", direction = \"maximize\" }\n"
+                          "[space]\nlearning_rate = { float = [1e-3, 0.5], scale = \"log\" }\n"
+                          "[model]\nplugin = \"mlp\"\nepochs = 2\ndata = \"data/digits.csv\"\n");
+    auto r = run({bin, "validate", file.string()});
+    BOOST_TEST(r.exit_code == 2);
+    // Both in one pass, the data error at `data =` (line 8), not at `plugin =` (line 6).
+    BOOST_TEST(r.err.find("2 errors") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(file.string() + ":2:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("did you mean \"val_accuracy\"") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(file.string() + ":8:1: error: [model] ") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("digits.csv: no such file") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(":6:") == std::string::npos, r.err);
+
+    // Keys of [experiment] given at the top, as `--set objective.metric=...` does, say where
+    // they belong.
+    auto good = dir.write("good.toml",
+                          "[experiment]\nobjective = { metric = \"value\" }\n"
+                          "[space]\nx = { float = [-5.0, 10.0] }\n"
+                          "y = { float = [0.0, 15.0] }\n[model]\n"
+                          "plugin = \"functions\"\nfunction = \"branin\"\n");
+    auto set = run({bin, "validate", good.string(), "--set", "objective.metric=loss"});
+    BOOST_TEST(set.exit_code == 2);
+    BOOST_TEST(set.err.find("\"objective\" is a key of [experiment] (with --set: "
+                            "experiment.objective.KEY=VALUE)") != std::string::npos,
+               set.err);
+    auto trials = run({bin, "validate", good.string(), "--set", "trials=5"});
+    BOOST_TEST(trials.err.find("experiment.trials=VALUE") != std::string::npos, trials.err);
+}
+
 BOOST_AUTO_TEST_CASE(model_refuses_a_space_of_the_wrong_size) {
     temp_dir dir;
     auto file = dir.write("bad.toml",

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <caviar/caviar.hpp>
+#include <caviar/errors.hpp>
 #include <plugin/registry.hpp>
 
 #include <cmath>
@@ -96,11 +97,17 @@ private:
     fs::path path_;
 };
 
-// The message of what constructing a model from `data` throws (empty if it does not).
+// The message of what preparing a model of `data` throws (empty if it does not): the data is
+// read there, and a file that cannot be read is an option_error at `data`.
 std::string load_error(const std::string& data) {
+    auto m = make_model(options(data));
     try {
-        make_model(options(data));
+        m->prepare(caviar::space({caviar::dimension::real("learning_rate", 1e-3, 1)}));
+    } catch (const caviar::option_error& e) {
+        BOOST_TEST(e.option() == "data");
+        return e.what();
     } catch (const std::exception& e) {
+        BOOST_TEST_ERROR("not an option_error: " << e.what());
         return e.what();
     }
     return {};

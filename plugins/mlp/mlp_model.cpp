@@ -6,7 +6,11 @@
 
 #include <caviar/plugin.hpp>
 
+#include <caviar/errors.hpp>
+
 #include <memory>
+#include <mutex>
+#include <string>
 
 namespace caviar::mlp {
 
@@ -53,19 +57,22 @@ public:
     }
 
     explicit mlp_model(const caviar::options& o)
-        : epochs_(o.get_int("epochs")), batch_size_(o.get_int("batch_size")) {
-        const std::string& file = o.get_string("data");
-        split_options s{.validation = o.get_real("validation"),
-                        .seed = static_cast<std::uint64_t>(o.get_int("split_seed")),
-                        .standardize = o.get_bool("standardize")};
-        data_ = std::make_shared<const dataset>(split(read_csv(file), s, file));
-    }
+        : epochs_(o.get_int("epochs")),
+          batch_size_(o.get_int("batch_size")),
+          file_(o.get_string("data")),
+          split_{.validation = o.get_real("validation"),
+                 .seed = static_cast<std::uint64_t>(o.get_int("split_seed")),
+                 .standardize = o.get_bool("standardize")} {}
 
-    void prepare(const caviar::space& s) override { check_space(s); }
+    // The data first: a file that cannot be read is the model's most basic complaint.
+    void prepare(const caviar::space& s) override {
+        data();
+        check_space(s);
+    }
 
     // Thread-safe: reads only immutable members; the data is shared, never copied.
     std::unique_ptr<caviar::run> start(const caviar::params& p, std::uint64_t seed) const override {
-        return std::make_unique<mlp_run>(data_, read_hyperparams(p, batch_size_), epochs_, seed);
+        return std::make_unique<mlp_run>(data(), read_hyperparams(p, batch_size_), epochs_, seed);
     }
 
     std::int64_t max_steps() const override { return epochs_; }
@@ -80,9 +87,26 @@ public:
     }
 
 private:
+    // Read and split once, when first needed: in prepare, before any trial. Not in the
+    // constructor, so that the host's other checks (the objective metric among them) run in
+    // the same pass as a data file that is missing, and that error points at `data =`.
+    const std::shared_ptr<const dataset>& data() const {
+        std::call_once(loaded_, [this] {
+            try {
+                data_ = std::make_shared<const dataset>(split(read_csv(file_), split_, file_));
+            } catch (const std::invalid_argument& e) {
+                throw caviar::option_error("data", e.what());
+            }
+        });
+        return data_;
+    }
+
     std::int64_t epochs_;
     std::int64_t batch_size_;
-    std::shared_ptr<const dataset> data_;
+    std::string file_;
+    split_options split_;
+    mutable std::once_flag loaded_;
+    mutable std::shared_ptr<const dataset> data_;
 };
 
 }  // namespace caviar::mlp

@@ -61,7 +61,15 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
             best_distance = d;
         }
     }
-    return best ? *best : std::string{};
+    if (best) return *best;
+    // An abbreviation ("val_acc" for "val_accuracy"): the one candidate it starts.
+    const std::string* only = nullptr;
+    for (const auto& c : candidates)
+        if (word.size() >= 3 && c.size() > word.size() && c.compare(0, word.size(), word) == 0) {
+            if (only) return {};
+            only = &c;
+        }
+    return only ? *only : std::string{};
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -35,7 +35,8 @@ private:
 };
 
 /// The candidate closest to word by edit distance, if close enough to be a likely typo
-/// (distance <= max(1, word.size() / 3)); empty otherwise. Case-insensitive.
+/// (distance <= max(1, word.size() / 3)), or else the one candidate that word (3 characters or
+/// more) abbreviates ("val_acc" for "val_accuracy"); empty otherwise. Case-insensitive.
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 /// " (did you mean \"units\"?)" when nearest() finds one, else "".

@@ -193,10 +193,20 @@ void check_top_level(const toml::table& root, toml_reader& r) {
         const std::string name(k.str());
         if (std::find(top_tables.begin(), top_tables.end(), name) != top_tables.end()) continue;
         source_pos p = r.pos(k, n, r.file_pos());
+        // `objective`, `trials`, ... at the top (often from --set objective.metric=...) are
+        // keys of [experiment].
+        bool of_experiment = std::find(experiment_keys.begin(), experiment_keys.end(), name) !=
+                             experiment_keys.end();
+        std::string hint = "; \"" + name + "\" is a key of [experiment] (with --set: experiment." +
+                           name + (n.is_table() ? ".KEY=VALUE" : "=VALUE") + ")";
         if (n.is_table()) {
             std::string near = nearest(name, top_tables);
             r.error(p, "unknown table [" + name + "]" +
-                           (near.empty() ? "" : " (did you mean [" + near + "]?)"));
+                           (of_experiment  ? hint
+                            : near.empty() ? ""
+                                           : " (did you mean [" + near + "]?)"));
+        } else if (of_experiment) {
+            r.error(p, "unknown top-level key \"" + name + "\"" + hint);
         } else {
             r.error(p, "unknown top-level key \"" + name + "\"" + did_you_mean(name, top_tables) +
                            "; settings belong in [experiment], [space], [sampler], [strategy] "

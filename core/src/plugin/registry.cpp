@@ -1,5 +1,7 @@
 #include "plugin/registry.hpp"
 
+#include <caviar/errors.hpp>
+
 #include "config/diagnostic.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -218,6 +220,10 @@ std::shared_ptr<Interface> registry::create(const loaded_plugin& p, const option
     std::unique_ptr<Interface> object;
     try {
         object = p.library->get_alias<create_function<Interface>>("caviar_create")(o);
+    } catch (const option_error&) {
+        throw;  // names the option it is about: the caller points at that key
+    } catch (const dimension_error&) {
+        throw;
     } catch (const std::exception& e) {
         throw plugin_error(who + " failed to start: " + e.what());
     } catch (...) {

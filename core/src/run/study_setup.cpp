@@ -80,10 +80,13 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
         try {
             s.model->prepare(exp.space);
         } catch (const std::exception& e) {
-            // A model that names a dimension (dimension_error) gets that dimension's place.
+            // A model that names a dimension (dimension_error) gets that dimension's place, one
+            // that names its own option (a data file it could not read) that option's.
             std::string prefix =
                 "model \"" + s.model_plugin.info.name + "\" cannot train over this space: ";
-            if (dynamic_cast<const dimension_error*>(&e) || dynamic_cast<const option_error*>(&e))
+            if (dynamic_cast<const option_error*>(&e))
+                errors.push_back(complaint(e, exp.model, exp, "[model] "));
+            else if (dynamic_cast<const dimension_error*>(&e))
                 errors.push_back(complaint(e, exp.model, exp, prefix));
             else
                 errors.push_back({exp.at("space"), prefix + e.what()});
