@@ -7,6 +7,7 @@
 #include "conformance/sampler_kit.hpp"
 #include "conformance/strategy_kit.hpp"
 #include "plugin/registry.hpp"
+#include "report/counted.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -138,8 +139,9 @@ int check_command(const args& a) {
                 p.info.version.c_str(), p.file.c_str());
     bool passed = true;
     for (const auto& [kit, r] : reports) {
-        std::printf("%s: %zu checks passed, %zu failures\n", kit.c_str(), r.passed.size(),
-                    r.failures.size());
+        std::printf("%s: %s passed, %s\n", kit.c_str(),
+                    counted(static_cast<long long>(r.passed.size()), "check").c_str(),
+                    counted(static_cast<long long>(r.failures.size()), "failure").c_str());
         for (const auto& name : r.passed) std::printf("  ok    %s\n", name.c_str());
         for (const auto& f : r.failures)
             std::printf("  FAIL  %s: %s\n", f.check.c_str(), f.message.c_str());
