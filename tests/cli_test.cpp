@@ -311,6 +311,10 @@ BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
         {"threads = 100000", "threads must be an integer >= 0 and <= 1024"},
         {"trial_timeout = 1e10", "trial_timeout must be a duration > 0 and at most 366 days"},
         {"time_budget = \"100000h\"", "time_budget must be a duration > 0 and at most 366 days"},
+        {"isolation = \"process\"",
+         "isolation = \"process\" (each trial in a process of its own) "
+         "is not supported yet"},
+        {"isolation = \"fork\"", "isolation must be \"thread\" (\"process\" is not supported yet)"},
     };
     // Dimensions whose values could not be sampled right are refused at validate, at their
     // place, instead of failing the study at run time.
@@ -712,6 +716,62 @@ void stop_and_resume(int sig, int after) {
     BOOST_TEST(numbers.size() == 16u);  // no trial ran twice under another number
 }
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_trial_that_kills_the_process_twice_is_failed_and_the_study_goes_on) {
+    struct crash_case {
+        std::string how;
+        int exit_code;      // the signal's, as a shell reports it; exit()'s own code
+        std::string cause;  // as the message and the trial's error say it
+    };
+    const std::vector<crash_case> cases = {
+        {"segv", 128 + SIGSEGV, "signal 11 (segmentation fault)"},
+        {"abort", 128 + SIGABRT, "signal 6 (abort)"},
+        {"exit", 3, "exit() called"},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.how) {
+            temp_dir dir;
+            // Trial 0 (enqueued, x = 0.999) kills the process; the sampler's three do not. On two
+            // threads trial 1 runs beside it: it is not blamed, and completes in the end.
+            auto file =
+                dir.write("t.toml",
+                          "[experiment]\nname = \"crashy\"\nseed = 3\ntrials = 4\nthreads = 2\n"
+                          "objective = { metric = \"value\" }\nstore = \"study.db\"\n"
+                          "[space]\nx = { float = [0.0, 1.0] }\n"
+                          "[model]\nplugin = \"testbed\"\ncrash = \"" +
+                              c.how +
+                              "\"\ncrash_above = 0.998\nsteps = 2\nstep_ms = 30\n"
+                              "[[enqueue]]\nx = 0.999\n");
+            const std::string said =
+                "caviar: " + c.cause + " while model plugin \"testbed\" ran trial 0";
+            for (int attempt = 1; attempt <= 2; ++attempt) {
+                auto r = run({bin, "run", file.string(), "-q"}, fixture_env);
+                BOOST_TEST(r.exit_code == c.exit_code, "run " << attempt << ": " << r.err);
+                BOOST_TEST(r.err.find(said) != std::string::npos, r.err);
+            }
+            // The third run fails trial 0 instead of running it first again, and finishes.
+            auto r = run({bin, "run", file.string()}, fixture_env);
+            BOOST_TEST(r.exit_code == 0, r.err);
+            BOOST_TEST(r.err.find("trial 0: the process died while this trial ran (2 times): " +
+                                  c.cause + "; it is failed, not run again") != std::string::npos,
+                       r.err);
+            auto trials = trials_json(dir / "study.db");
+            BOOST_TEST_REQUIRE(trials.size() == 4u);
+            BOOST_TEST(trials[0]["state"] == "failed");
+            BOOST_TEST(trials[0]["error"] ==
+                       "the process died while this trial ran (2 times): " + c.cause);
+            for (int n = 1; n < 4; ++n) BOOST_TEST(trials[n]["state"] == "complete");
+            const std::string events = trials[0]["events"].dump();
+            std::size_t died = 0;
+            for (auto i = events.find("\"died\""); i != std::string::npos;
+                 i = events.find("\"died\"", i + 1))
+                ++died;
+            BOOST_TEST(died == 2u, events);
+            // The note the dead process left was read and removed.
+            BOOST_TEST(!std::filesystem::exists(dir / "study-files" / "crashy" / "crash"));
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(sigint_stops_cleanly_and_resumes) {
     stop_and_resume(SIGINT, 3);

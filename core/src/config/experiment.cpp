@@ -24,9 +24,9 @@ namespace {
 
 const std::vector<std::string> top_tables = {"experiment", "space", "sampler",
                                              "strategy",   "model", "enqueue"};
-const std::vector<std::string> experiment_keys = {"name",          "seed",        "trials",
-                                                  "threads",       "objective",   "store",
-                                                  "trial_timeout", "time_budget", "serve"};
+const std::vector<std::string> experiment_keys = {
+    "name",  "seed",          "trials",      "threads", "objective",
+    "store", "trial_timeout", "time_budget", "serve",   "isolation"};
 const std::vector<std::string> objective_keys = {"metric", "direction"};
 constexpr std::int64_t max_threads = 1024;
 constexpr double max_duration = 366.0 * 24 * 3600;
@@ -89,6 +89,19 @@ public:
         }
         if (auto v = duration("trial_timeout")) ex.trial_timeout = *v;
         if (auto v = duration("time_budget")) ex.time_budget = *v;
+        // Where trials run: in caviar's own process (its worker threads), the only way so far.
+        if (auto n = find(t_, "isolation", where_, r_); n.node) {
+            const auto* s = n.node->as_string();
+            if (s && s->get() == "process")
+                error(*n.node, n.where,
+                      "isolation = \"process\" (each trial in a process of its own) is not "
+                      "supported yet; trials run on caviar's worker threads (\"thread\"), where a "
+                      "crash is reported and a trial that crashes the process twice is failed");
+            else if (!s || s->get() != "thread")
+                error(*n.node, n.where,
+                      "isolation must be \"thread\" (\"process\" is not supported yet), got " +
+                          describe(*n.node));
+        }
         if (auto n = find(t_, "serve", where_, r_); n.node) {
             const auto* s = n.node->as_string();
             std::string why = s ? serve_address_problem(s->get()) : "";

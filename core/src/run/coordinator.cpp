@@ -69,6 +69,8 @@ coordinator::coordinator(study_config cfg, store& db, caviar::sampler& smp, cavi
         if (is_finished(t.state)) ++recovered_.finished;
         if (t.state != trial_state::running && t.state != trial_state::queued) continue;
         const bool was_running = t.state == trial_state::running;
+        // The process that ran it died (a crash, kill -9): the trial may be what killed it.
+        if (was_running && died_again(t, events)) continue;
         std::optional<std::int64_t> saved;
         if (cfg_.capabilities.checkpoints()) saved = db_.checkpoint_step(cfg_.study_id, n);
         recovery r = recover_interrupted(book_, t, saved, cfg_.objective);
@@ -96,6 +98,34 @@ coordinator::coordinator(study_config cfg, store& db, caviar::sampler& smp, cavi
     u.commit();
     recovered_.paused = book_.count(trial_state::paused);
     recovered_.held = static_cast<std::int64_t>(book_.held_trials().size());
+}
+
+// Records that the process died while t ran; fails t when that happened often enough that t
+// itself is the likely cause, so it cannot kill every resume. A trial that only ran beside the
+// one whose thread faulted (crash_guard's note says which) is not counted. Whether it failed t.
+bool coordinator::died_again(trial& t, const std::vector<trial_event>& events) {
+    const auto& named = cfg_.last_death_trials;
+    const bool in_note = std::find(named.begin(), named.end(), t.number) != named.end();
+    const std::string cause = in_note ? cfg_.last_death_cause : std::string();
+    const std::int64_t culprit = in_note ? cfg_.last_death_culprit : -1;
+    if (culprit >= 0 && culprit != t.number) {
+        event(t, "died", {{"cause", cause}, {"beside", culprit}}, "host");
+        return false;
+    }
+    event(t, "died", {{"cause", cause}}, "host");
+    auto deaths = 1 + std::count_if(events.begin(), events.end(), [&](const trial_event& e) {
+                      if (e.trial != t.number || e.kind != "died") return false;
+                      auto d = nlohmann::json::parse(e.detail, nullptr, false);
+                      return !(d.is_object() && d.contains("beside"));
+                  });
+    if (deaths < cfg_.deaths_before_failing) return false;
+    t.error = "the process died while this trial ran (" + std::to_string(deaths) + " times)" +
+              (cause.empty() ? "" : ": " + cause);
+    t.finished_at = now();
+    book_.set_state(t, trial_state::failed);
+    db_.update_trial(cfg_.study_id, t);
+    recovered_.died.push_back(trial_name(t.number) + ": " + t.error);
+    return true;
 }
 
 // ---- The work queue's operations ------------------------------------------------------------

@@ -39,6 +39,9 @@ struct study_recovery {
     std::int64_t rolled_back = 0;  // ... or paused again at their checkpoints
     std::int64_t paused = 0;       // paused (including rolled back)
     std::int64_t held = 0;         // paused by a person, waiting for them
+    /// Trials failed because the process died while they ran, again (crash_guard.hpp), each
+    /// as "trial 3: the process died while this trial ran (2 times): signal 11 (...)".
+    std::vector<std::string> died;
 };
 
 class coordinator {
@@ -102,6 +105,7 @@ private:
     void broken(const std::exception& e);
     void notify();
     void say(const std::string& text);
+    bool died_again(trial& t, const std::vector<trial_event>& events);
     void event(const trial& t, std::string kind, const nlohmann::json& detail,
                const std::string& source);
     void keep_curve_to(trial& t, std::int64_t step);

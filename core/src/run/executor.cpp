@@ -1,5 +1,6 @@
 #include "run/executor.hpp"
 
+#include "run/crash_guard.hpp"
 #include "run/progress.hpp"
 
 #include <omp.h>
@@ -75,6 +76,12 @@ void run_trial(work_queue& queue, const model& m, const execution_context& ctx, 
                    .checkpoint = std::move(checkpoint)});
     };
     const std::string& model_name = ctx.model_name;
+    // Which trial this worker runs, for the message and note if a plugin kills the process.
+    struct running_slot {
+        int slot = omp_get_thread_num();
+        explicit running_slot(std::int64_t trial) { crash_guard::running(slot, trial); }
+        ~running_slot() { crash_guard::idle(slot); }
+    } slot(a.number);
     std::int64_t limit = a.steps > 0 ? a.steps : m.max_steps();
     std::int64_t step = a.first_step;
     try {

@@ -4,6 +4,7 @@
 #include "report/counted.hpp"
 #include "run/config_change.hpp"
 #include "run/coordinator.hpp"
+#include "run/crash_guard.hpp"
 #include "run/executor.hpp"
 #include "run/local_queue.hpp"
 #include "run/output_guard.hpp"
@@ -204,6 +205,13 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                      .capabilities = setup.model->capabilities(),
                      .architecture = setup.model->architecture(),
                      .opened_at = opened_at};
+    // The note a process that died while running this study left (crash_guard.hpp).
+    const auto crash_note = files / "crash";
+    if (auto death = crash_guard::take_note(crash_note)) {
+        cfg.last_death_cause = death->cause;
+        cfg.last_death_trials = death->trials;
+        cfg.last_death_culprit = death->culprit.value_or(-1);
+    }
     coordinator coord(std::move(cfg), db, *setup.sampler, *setup.strategy, std::move(trials),
                       db.load_events(result.study.id));
     const study_recovery& rec = coord.recovered();
@@ -253,6 +261,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                 [&](std::FILE* to, std::string_view lines) { printer->show_above(to, lines); });
         coord.on_change([&](const study_progress& p) { printer->update(p); });
         coord.on_message([&](const std::string& text) { printer->message(text); });
+        for (const auto& d : rec.died) printer->message(d + "; it is failed, not run again");
         if (result.finished_before > 0 || result.requeued > 0 || rec.paused > 0 ||
             result.retried > 0)
             printer->message(
@@ -262,7 +271,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                                       " run again (--retry-failed)"
                                 : std::string()) +
                 (result.requeued
-                     ? ", " + counted(result.requeued, "interrupted trial") + " run again"
+                     ? ", " + counted(result.requeued, "interrupted trial") + " to run again"
                      : std::string()) +
                 (rec.paused
                      ? ", " + std::to_string(rec.paused) + " paused" +
@@ -306,12 +315,15 @@ run_result run_study(study_setup& setup, const run_options& opts) {
 
     auto start = std::chrono::steady_clock::now();
     result.workers = worker_count(e.threads);
+    std::filesystem::create_directories(files);
+    crash_guard::install(setup.model_plugin.info.name, crash_note);
     auto stats = execute(queue, *setup.model,
                          {.model_name = setup.model_plugin.info.name,
                           .study = e.name,
                           .files = files,
                           .threads = e.threads,
                           .trial_timeout = e.trial_timeout});
+    crash_guard::uninstall();
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.steps = stats.steps;
