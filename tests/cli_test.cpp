@@ -767,6 +767,10 @@ BOOST_AUTO_TEST_CASE(a_trial_that_kills_the_process_twice_is_failed_and_the_stud
                  i = events.find("\"died\"", i + 1))
                 ++died;
             BOOST_TEST(died == 2u, events);
+            auto listed = run({bin, "trials", file.string(), "--events"});
+            BOOST_TEST(listed.out.find("trial 0 at step 0: the process died while it ran: " +
+                                       c.cause) != std::string::npos,
+                       listed.out);
             // The note the dead process left was read and removed.
             BOOST_TEST(!std::filesystem::exists(dir / "study-files" / "crashy" / "crash"));
         }

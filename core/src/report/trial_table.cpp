@@ -229,6 +229,14 @@ std::string describe(const trial_event& e) {
                "), by caviar run --retry-failed";
     } else if (e.kind == "enqueue") {
         if (d.contains("params")) out += " " + d["params"].dump();
+    } else if (e.kind == "died") {
+        // The process died while the trial ran (crash_guard.hpp).
+        std::string cause = text(d.value("cause", nlohmann::json("")));
+        out = "trial " + std::to_string(e.trial) + " at step " + std::to_string(e.step) +
+              ": the process died while it ran" + (cause.empty() ? "" : ": " + cause);
+        if (d.contains("beside"))
+            out += "; trial " + text(d["beside"]) + " caused it, so this one is not blamed";
+        return out;
     } else if (d.contains("reason") && !text(d["reason"]).empty()) {
         out += " (" + text(d["reason"]) + ")";
     }

@@ -46,7 +46,8 @@ struct trial_event {
     /// "pause", "resume", "restart" (resumed without a checkpoint: from step 0), "exploit"
     /// (continued from another trial's checkpoint), "update" (params changed), "prune",
     /// "rollback" (interrupted: back to its last checkpoint), "enqueue", "retry" (failed, queued
-    /// again by --retry-failed; detail has the error).
+    /// again by --retry-failed; detail has the error), "died" (the process died while it ran:
+    /// detail has the cause, and "beside" when another trial's thread faulted).
     std::string kind;
     /// A JSON object, e.g. {"from": 3, "from_step": 10, "old": {...}, "new": {...}}.
     std::string detail;
