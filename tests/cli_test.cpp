@@ -10,6 +10,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include <regex>
 #include <set>
@@ -311,10 +312,8 @@ BOOST_AUTO_TEST_CASE(values_at_their_limits_are_refused_at_validate) {
         {"threads = 100000", "threads must be an integer >= 0 and <= 1024"},
         {"trial_timeout = 1e10", "trial_timeout must be a duration > 0 and at most 366 days"},
         {"time_budget = \"100000h\"", "time_budget must be a duration > 0 and at most 366 days"},
-        {"isolation = \"process\"",
-         "isolation = \"process\" (each trial in a process of its own) "
-         "is not supported yet"},
-        {"isolation = \"fork\"", "isolation must be \"thread\" (\"process\" is not supported yet)"},
+        {"isolation = \"fork\"",
+         "isolation must be \"thread\" (trials on caviar's worker threads) or \"process\""},
     };
     // Dimensions whose values could not be sampled right are refused at validate, at their
     // place, instead of failing the study at run time.
@@ -685,14 +684,35 @@ BOOST_AUTO_TEST_CASE(read_commands_take_the_experiment_file_and_leave_no_wal_fil
 namespace {
 // Runs a slow study, stops it with `sig` once `after` trials are done, resumes it, and checks
 // that every trial finished before the stop is still there, unchanged.
-void stop_and_resume(int sig, int after) {
+// The processes whose command line names `file`: a study's trial processes (isolation).
+std::vector<int> processes_naming(const std::filesystem::path& file) {
+    std::vector<int> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+        std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+        if (cmdline.find(file.string()) != std::string::npos) out.push_back(std::stoi(name));
+    }
+    return out;
+}
+
+void stop_and_resume(int sig, int after, const std::string& experiment_extra = "") {
     temp_dir dir;
-    auto file = dir.write("t.toml", testbed_file("slow", 16, "steps = 4\nstep_ms = 60\n"));
+    auto file = dir.write("t.toml",
+                          testbed_file("slow", 16, "steps = 4\nstep_ms = 60\n", experiment_extra));
     process p({bin, "run", file.string(), "--threads", "2"}, fixture_env);
     wait_for_complete(dir / "study.db", static_cast<std::size_t>(after));
+    // caviar, and with isolation = "process" its two trial processes.
+    const std::size_t expected = experiment_extra.find("process") != std::string::npos ? 3 : 1;
+    BOOST_TEST(processes_naming(file).size() == expected);
     p.signal(sig);
     auto stopped = p.wait();
     BOOST_TEST(stopped.exit_code == 128 + sig, stopped.err);
+    // Trial processes end with caviar, even after kill -9 (they are told by the kernel).
+    for (int i = 0; i < 100 && !processes_naming(file).empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    BOOST_TEST(processes_naming(file).empty());
     auto before = trials_json(dir / "study.db");
     std::vector<json> finished;
     for (const auto& t : before)
@@ -785,6 +805,57 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_and_resumes) {
 }
 BOOST_AUTO_TEST_CASE(kill_9_loses_only_the_running_trials) {
     stop_and_resume(SIGKILL, 3);
+}
+
+BOOST_AUTO_TEST_CASE(trials_in_processes_of_their_own_stop_resume_and_die_with_caviar) {
+    stop_and_resume(SIGINT, 3, "isolation = \"process\"\n");
+    stop_and_resume(SIGKILL, 3, "isolation = \"process\"\n");
+}
+
+BOOST_AUTO_TEST_CASE(in_their_own_processes_trials_give_the_same_results_and_a_crash_fails_one) {
+    // The same study on threads and in trial processes: the same values, trial for trial.
+    temp_dir dir;
+    std::vector<json> results;
+    for (std::string isolation : {"thread", "process"}) {
+        auto file = dir.write(isolation + ".toml",
+                              testbed_file(isolation, 6, "steps = 3\n",
+                                           "isolation = \"" + isolation + "\"\nthreads = 2\n"));
+        auto r = run({bin, "run", file.string(), "-q"}, fixture_env);
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+        results.push_back(trials_json(dir / "study.db"));
+        std::filesystem::remove(dir / "study.db");
+    }
+    BOOST_TEST_REQUIRE(results[0].size() == 6u);
+    for (std::size_t n = 0; n < 6; ++n) {
+        BOOST_TEST(results[0][n]["value"] == results[1][n]["value"], n);
+        BOOST_TEST(results[0][n]["params"] == results[1][n]["params"], n);
+    }
+
+    // A plugin that kills its process fails only its trial, in one run, and the study goes on.
+    struct crash_case {
+        std::string how, cause;
+    };
+    for (const auto& c : std::vector<crash_case>{{"segv", "signal 11 (segmentation fault)"},
+                                                 {"abort", "signal 6 (abort)"},
+                                                 {"exit", "exit status 3"}}) {
+        BOOST_TEST_CONTEXT(c.how) {
+            temp_dir crashy;
+            auto file =
+                crashy.write("t.toml",
+                             "[experiment]\nname = \"crashy\"\nseed = 3\ntrials = 6\nthreads = 2\n"
+                             "isolation = \"process\"\nobjective = { metric = \"value\" }\n"
+                             "store = \"study.db\"\n[space]\nx = { float = [0.0, 1.0] }\n"
+                             "[model]\nplugin = \"testbed\"\nsteps = 2\ncrash = \"" +
+                                 c.how + "\"\ncrash_above = 0.998\n[[enqueue]]\nx = 0.999\n");
+            auto r = run({bin, "run", file.string(), "-q"}, fixture_env);
+            BOOST_TEST(r.exit_code == 0, r.err);
+            auto trials = trials_json(crashy / "study.db");
+            BOOST_TEST_REQUIRE(trials.size() == 6u);
+            BOOST_TEST(trials[0]["state"] == "failed");
+            BOOST_TEST(trials[0]["error"] == "the trial's process died: " + c.cause);
+            BOOST_TEST(count_state(trials, "complete") == 5u);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_second_process_on_a_running_study_is_refused) {

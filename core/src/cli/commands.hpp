@@ -26,5 +26,7 @@ int lineage_command(const args& a);
 int ctl_command(const args& a);
 int check_command(const args& a);
 int serve_command(const args& a);
+/// The hidden `__worker`: a trial process of a study with isolation = "process".
+int worker_command(const args& a);
 
 }  // namespace caviar::cli

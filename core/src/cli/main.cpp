@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
         {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
         {"new", new_command},       {"show", show_command},         {"report", report_command},
         {"curves", curves_command}, {"lineage", lineage_command},   {"ctl", ctl_command},
-        {"check", check_command},   {"serve", serve_command}};
+        {"check", check_command},   {"serve", serve_command},       {"__worker", worker_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

@@ -89,17 +89,15 @@ public:
         }
         if (auto v = duration("trial_timeout")) ex.trial_timeout = *v;
         if (auto v = duration("time_budget")) ex.time_budget = *v;
-        // Where trials run: in caviar's own process (its worker threads), the only way so far.
+        // Where trials run: on caviar's worker threads, or each in a trial process.
         if (auto n = find(t_, "isolation", where_, r_); n.node) {
             const auto* s = n.node->as_string();
-            if (s && s->get() == "process")
+            if (s && (s->get() == "thread" || s->get() == "process"))
+                ex.process_isolation = s->get() == "process";
+            else
                 error(*n.node, n.where,
-                      "isolation = \"process\" (each trial in a process of its own) is not "
-                      "supported yet; trials run on caviar's worker threads (\"thread\"), where a "
-                      "crash is reported and a trial that crashes the process twice is failed");
-            else if (!s || s->get() != "thread")
-                error(*n.node, n.where,
-                      "isolation must be \"thread\" (\"process\" is not supported yet), got " +
+                      "isolation must be \"thread\" (trials on caviar's worker threads) or "
+                      "\"process\" (each worker's trials in a process of its own), got " +
                           describe(*n.node));
         }
         if (auto n = find(t_, "serve", where_, r_); n.node) {
@@ -300,6 +298,7 @@ experiment load_experiment(const fs::path& file, const std::vector<std::string>&
     const std::string shown = file.string();  // messages name the file as the user typed it
     experiment ex;
     ex.file = fs::absolute(file).lexically_normal();
+    ex.overrides = overrides;
     ex.name = file.stem().string();
     ex.positions[""] = {shown, 0, 0};
     const fs::path base_dir = ex.file.parent_path();

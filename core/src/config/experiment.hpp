@@ -44,6 +44,11 @@ struct experiment {
     double trial_timeout = 0;     // seconds a trial may run; 0 = no limit
     double time_budget = 0;       // seconds after which no new trial starts; 0 = no limit
     std::string serve;            // "ADDRESS:PORT" of the live page (empty: none), see --serve
+    /// Where trials run: false = on caviar's worker threads, true = each worker thread hands
+    /// its trials to a trial process of its own (isolation = "process", trial_process.hpp).
+    bool process_isolation = false;
+    /// The --set overrides it was loaded with: a trial process loads the same experiment.
+    std::vector<std::string> overrides;
     caviar::space space;
     plugin_ref sampler;   // default plugin "random"
     plugin_ref strategy;  // default plugin "batch"

@@ -2,6 +2,7 @@
 
 #include "run/crash_guard.hpp"
 #include "run/progress.hpp"
+#include "run/trial_process.hpp"
 
 #include <omp.h>
 
@@ -200,10 +201,26 @@ execution_stats execute(work_queue& queue, const model& m, const execution_conte
         double busy = 0;
         std::int64_t steps = 0;
         try {
-            while (auto a = queue.next()) {
-                auto began = clock::now();
-                run_trial(queue, m, ctx, watch, *a, steps);
-                busy += std::chrono::duration<double>(clock::now() - began).count();
+            if (!ctx.trial_process.empty()) {
+                // Each worker's trials in a process of its own: a crash fails only its trial.
+                trial_process worker(ctx.trial_process);
+                for (;;) {
+                    if (auto why = worker.start()) {
+                        queue.fail(*why);
+                        break;
+                    }
+                    auto a = queue.next();
+                    if (!a) break;
+                    auto began = clock::now();
+                    steps += worker.relay(queue, *a);
+                    busy += std::chrono::duration<double>(clock::now() - began).count();
+                }
+            } else {
+                while (auto a = queue.next()) {
+                    auto began = clock::now();
+                    run_trial(queue, m, ctx, watch, *a, steps);
+                    busy += std::chrono::duration<double>(clock::now() - began).count();
+                }
             }
         } catch (const std::exception& e) {
             queue.fail(std::string("worker failed: ") + e.what());

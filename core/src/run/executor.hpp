@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace caviar {
 
@@ -20,6 +21,9 @@ struct execution_context {
     /// Seconds a trial may run (0 = no limit). An overdue run is cancelled (run::cancel) and
     /// stopped at its next step boundary at the latest; the trial fails with reason "timeout".
     double trial_timeout = 0;
+    /// isolation = "process": the command of a trial process (trial_process.hpp), one per
+    /// worker; empty: trials run on the worker threads themselves.
+    std::vector<std::string> trial_process;
 };
 
 /// What the workers did, for the summary and the benchmarks.

@@ -167,6 +167,16 @@ std::vector<trial> warm_start_trials(store& db, const plugin_ref& sampler) {
     return out;
 }
 
+// `caviar __worker FILE --set ...`: the same experiment, loaded by a trial process (the
+// program's own file, so it is the same caviar), which prints nothing but its plugins' output.
+std::vector<std::string> trial_process_command(const experiment& e) {
+    if (!e.process_isolation) return {};
+    std::vector<std::string> argv = {"/proc/self/exe", "__worker", "--parent",
+                                     std::to_string(::getpid()), e.file.string()};
+    for (const auto& o : e.overrides) argv.insert(argv.end(), {"--set", o});
+    return argv;
+}
+
 }  // namespace
 
 run_result run_study(study_setup& setup, const run_options& opts) {
@@ -322,7 +332,8 @@ run_result run_study(study_setup& setup, const run_options& opts) {
                           .study = e.name,
                           .files = files,
                           .threads = e.threads,
-                          .trial_timeout = e.trial_timeout});
+                          .trial_timeout = e.trial_timeout,
+                          .trial_process = trial_process_command(e)});
     crash_guard::uninstall();
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
