@@ -2,6 +2,8 @@
 
 #include "config/diagnostic.hpp"
 
+#include <caviar/errors.hpp>
+
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <boost/filesystem/path.hpp>
@@ -218,6 +220,10 @@ std::shared_ptr<Interface> registry::create(const loaded_plugin& p, const option
     std::unique_ptr<Interface> object;
     try {
         object = p.library->get_alias<create_function<Interface>>("caviar_create")(o);
+    } catch (const option_error&) {
+        throw;  // names the option at fault: the host points at it in the experiment file
+    } catch (const dimension_error&) {
+        throw;
     } catch (const std::exception& e) {
         throw plugin_error(who + " failed to start: " + e.what());
     } catch (...) {
