@@ -121,6 +121,27 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
+// The process group of pid (field 5 of /proc/PID/stat), or -1.
+pid_t process_group(pid_t pid) {
+    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string state;
+    long ppid = 0, pgrp = -1;
+    rest >> state >> ppid >> pgrp;
+    return static_cast<pid_t>(pgrp);
+}
+
+// SIGKILL to what a test left running when it failed, so no test leaves processes behind.
+struct kill_on_exit {
+    std::vector<pid_t> pids;
+    ~kill_on_exit() {
+        for (pid_t pid : pids)
+            if (pid > 0 && alive(pid)) ::kill(pid, SIGKILL);
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(reads_a_json_curve_and_ends_when_the_program_exits) {
@@ -366,6 +387,45 @@ BOOST_AUTO_TEST_CASE(done_lets_the_program_finish_after_its_last_report) {
     BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_program) {
+    // setsid takes the grandchild out of the program's group (and session): SIGKILL to the
+    // group misses it, the keeper (its subreaper once the program is gone) does not.
+    struct ending {
+        std::string name, last_line;
+        bool stop_early;  // the trial ends while the program runs (else the program exits)
+    };
+    const std::vector<ending> endings = {
+        {"the program exits", "exit 0\n", false},
+        {"the trial ends first", "exec sleep 60\n", true},
+    };
+    for (const auto& e : endings) {
+        BOOST_TEST_CONTEXT(e.name) {
+            temp_dir dir;
+            auto prog = script(dir, "daemon.sh",
+                               "echo $$ > \"$CAVIAR_WORKDIR/pid\"\n"
+                               "setsid sleep 60 &\n"
+                               "child=$!\n"
+                               "while [ \"$(cut -d' ' -f5 /proc/$child/stat)\" != \"$child\" ]; do "
+                               "sleep 0.01; done\n"
+                               "echo $child > \"$CAVIAR_WORKDIR/child\"\n"
+                               "echo loss=1\n" +
+                                   e.last_line);
+            auto m = make_model(dir, {.args = prog, .max_steps = 5, .grace = 0.5});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 1);
+            pid_t pid = read_pid(dir / "trial-0/pid"), child = read_pid(dir / "trial-0/child");
+            kill_on_exit cleanup{{pid, child}};
+            BOOST_TEST(process_group(child) == child);  // in a group of its own indeed
+            if (e.stop_early)
+                r.reset();
+            else
+                BOOST_TEST(r->done());
+            BOOST_TEST(eventually_dead(pid));
+            BOOST_TEST(eventually_dead(child), "grandchild " << child << " outlived its trial");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(destroying_a_running_run_stops_the_program_and_its_children) {
     temp_dir dir;
     // Reports a step, then trains forever; a background child shares its process group.
@@ -545,33 +605,111 @@ BOOST_AUTO_TEST_CASE(caviar_runs_a_study_of_a_shell_script) {
     BOOST_TEST(good > 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_its_programs_with_it) {
-    // kill -9 (or a second Ctrl-C) gives the host no chance to stop its programs: the kernel
-    // sends them SIGTERM when it dies (PR_SET_PDEATHSIG), so none runs on as an orphan.
-    temp_dir dir;
-    script(dir, "hang.sh", "echo $$ > \"pid-$1\"\nexec sleep 60\n");
-    auto file = dir.write("study.toml",
-                          "[experiment]\nname = \"hang\"\ntrials = 2\nseed = 1\nthreads = 2\n"
-                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
-                          "store = \"s.db\"\n[space]\nx = { int = [1, 1000] }\n"
-                          "[model]\nplugin = \"command\"\nargs = \"./hang.sh {x}\"\n"
-                          "metrics = \"value\"\nmax_steps = 1\n");
-    caviar::test::process p({bin, "run", file.string(), "-q"});
-    std::vector<pid_t> programs;
-    for (int i = 0; i < 500 && programs.size() < 2; ++i) {
+namespace {
+
+// An experiment of `trials` trials of ./PROGRAM {x} (the script is written by the test), with
+// extra lines for [experiment] and [model].
+std::string experiment_file(const std::string& name, const std::string& program, int trials,
+                            const std::string& experiment_lines, const std::string& model_lines,
+                            const std::string& space = "x = { int = [1, 1000] }\n") {
+    return "[experiment]\nname = \"" + name + "\"\ntrials = " + std::to_string(trials) +
+           "\nseed = 1\nobjective = { metric = \"value\", direction = \"minimize\" }\n"
+           "store = \"s.db\"\n" +
+           experiment_lines + "[space]\n" + space + "[model]\nplugin = \"command\"\nargs = \"./" +
+           program + " {x}\"\nmetrics = \"value\"\n" + model_lines;
+}
+
+// Waits for p to exit, at most `limit` seconds (then kills it: a test must not hang).
+caviar::test::process_result wait_at_most(caviar::test::process& p, double limit) {
+    std::atomic<bool> over{false};
+    std::thread guard([&] {
+        auto t0 = clock_type::now();
+        while (!over && seconds_since(t0) < limit)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!over) p.signal(SIGKILL);
+    });
+    auto r = p.wait();
+    over = true;
+    guard.join();
+    return r;
+}
+
+// The pids written to the files named `prefix*` in dir, once there are `count` of them.
+std::vector<pid_t> pids_in(const temp_dir& dir, const std::string& prefix, std::size_t count) {
+    std::vector<pid_t> pids;
+    for (int i = 0; i < 500 && pids.size() < count; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        programs.clear();
-        // The programs run in the experiment's folder.
+        pids.clear();
         for (const auto& f : fs::directory_iterator(dir.path()))
-            if (f.path().filename().string().starts_with("pid-") && fs::file_size(f.path()) > 0)
-                programs.push_back(read_pid(f.path()));
+            if (f.path().filename().string().starts_with(prefix) && fs::file_size(f.path()) > 0)
+                pids.push_back(read_pid(f.path()));
     }
-    BOOST_TEST_REQUIRE(programs.size() == 2u);
-    for (pid_t pid : programs) BOOST_TEST_REQUIRE(alive(pid));
-    p.signal(SIGKILL);
-    p.wait();
-    for (pid_t pid : programs)
-        BOOST_TEST(eventually_dead(pid), "program " << pid << " outlived caviar");
+    return pids;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_every_process_of_its_programs_with_it) {
+    // kill -9, or a second Ctrl-C, gives caviar no chance to stop its programs: each program's
+    // keeper sees caviar go and stops its whole tree (SIGTERM, SIGKILL after grace): a
+    // grandchild in the program's group, one that moved to a session of its own, a program
+    // that ignores SIGTERM. The keepers end too.
+    struct death {
+        std::string name;
+        std::vector<int> signals;
+    };
+    const std::vector<death> deaths = {{"kill -9", {SIGKILL}}, {"double Ctrl-C", {SIGINT, SIGINT}}};
+    for (const auto& d : deaths) {
+        BOOST_TEST_CONTEXT(d.name) {
+            temp_dir dir;
+            // Every program ignores SIGTERM but the polite one, so the first Ctrl-C leaves caviar
+            // waiting out their grace when the second one comes.
+            script(dir, "tree.sh",
+                   "kind=$1\n"
+                   "[ $kind = polite ] || trap '' TERM\n"
+                   "case $kind in\n"
+                   "  group) sleep 60 & echo $! > child-$kind ;;\n"
+                   "  session) setsid sleep 60 & c=$!\n"
+                   "    while [ \"$(cut -d' ' -f5 /proc/$c/stat)\" != $c ]; do sleep 0.01; done\n"
+                   "    echo $c > child-$kind ;;\n"
+                   "  polite) sleep 60 & echo $! > child-$kind ;;\n"
+                   "esac\n"
+                   "echo $PPID > keeper-$kind\n"
+                   "echo $$ > program-$kind\n"
+                   "while :; do sleep 0.05; done\n");
+            auto file = dir.write(
+                "study.toml",
+                experiment_file("tree", "tree.sh", 4, "threads = 4\n[sampler]\nplugin = \"grid\"\n",
+                                "max_steps = 1\ngrace = 1\n",
+                                "x = { choices = [\"group\", \"session\", \"stubborn\", "
+                                "\"polite\"] }\n"));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            auto programs = pids_in(dir, "program-", 4);
+            auto children = pids_in(dir, "child-", 3);
+            auto keepers = pids_in(dir, "keeper-", 4);
+            kill_on_exit cleanup;
+            for (const auto* v : {&programs, &children, &keepers})
+                cleanup.pids.insert(cleanup.pids.end(), v->begin(), v->end());
+            BOOST_TEST_REQUIRE(programs.size() == 4u);
+            BOOST_TEST_REQUIRE(children.size() == 3u);
+            BOOST_TEST_REQUIRE(keepers.size() == 4u);
+            for (pid_t pid : cleanup.pids) BOOST_TEST_REQUIRE(alive(pid));
+            for (std::size_t i = 0; i < d.signals.size(); ++i) {
+                if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                p.signal(d.signals[i]);
+            }
+            auto r = wait_at_most(p, 10);
+            BOOST_TEST(r.exit_code == 128 + d.signals.back(), r.err);
+            auto t0 = clock_type::now();
+            // SIGTERM at once, SIGKILL a grace (1 s) later.
+            for (pid_t pid : cleanup.pids) {
+                for (int i = 0; i < 400 && alive(pid); ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                BOOST_TEST(!alive(pid), "process " << pid << " outlived caviar");
+            }
+            BOOST_TEST(seconds_since(t0) < 4.0);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {

@@ -232,6 +232,7 @@ public:
         spec.program = program_.empty() ? find_program(spec.argv[0], cwd_) : program_;
         spec.cwd = cwd_;
         spec.stderr_file = workdir / "stderr.log";
+        spec.grace = std::chrono::duration<double>(grace_);
 
         std::vector<std::pair<std::string, std::string>> extra;
         if (env_) {

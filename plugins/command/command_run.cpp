@@ -126,10 +126,9 @@ void command_run::wait_for_report() const {
         if (out >= 0 && fds[out].revents != 0) read_output();
         if (!exited_ && child_->exited()) {
             exited_ = true;
+            // Its keeper has killed what it left running (background children would hold the
+            // output open forever), so the output ends soon.
             drain_deadline_ = clock::now() + drain_time;
-            // Background children would hold the output open forever; the program's zombie
-            // keeps the group id ours until it is reaped, so this cannot hit anyone else.
-            child_->signal_group(SIGKILL);
         }
         if (exited_ && !output_closed_ && clock::now() >= drain_deadline_) {
             log_ << "caviar: warning: the program's output was still open " << drain_time.count()

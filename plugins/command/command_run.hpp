@@ -29,7 +29,7 @@ struct run_settings {
 /// done() looks ahead the same way: it waits for the next report or the program's exit, so a
 /// program that reports its last point and then saves its results is let finish; it throws,
 /// as step() would, when the program then fails. Destroying the run or cancel() stops the
-/// program: SIGTERM to its group, SIGKILL after the grace period, reaped.
+/// program: SIGTERM to its tree, SIGKILL after the grace period, reaped.
 class command_run final : public run {
 public:
     command_run(const launch_spec& spec, run_settings settings);
