@@ -387,6 +387,55 @@ BOOST_AUTO_TEST_CASE(done_lets_the_program_finish_after_its_last_report) {
     BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
 }
 
+BOOST_AUTO_TEST_CASE(after_its_last_expected_report_a_program_gets_grace_then_is_stopped) {
+    // max_steps = 1, grace = 1: done() waits up to 1 s for the exit, then SIGTERM, then
+    // SIGKILL 1 s later; it never holds the trial for as long as the program likes.
+    struct program {
+        std::string name, body;
+        std::string error;  // what done() throws, or "" when it returns true
+        double at_least, at_most;
+        bool stopped;  // caviar had to stop it (a note in stdout.log)
+    };
+    const std::vector<program> programs = {
+        {"exits in time after saving",
+         "echo loss=1\nsleep 0.2\necho saved > \"$CAVIAR_WORKDIR/weights\"\n", "", 0.15, 0.95,
+         false},
+        {"fails in time", "echo loss=1\nsleep 0.1\nexit 3\n", "exited with status 3", 0.05, 0.95,
+         false},
+        {"keeps running", "echo loss=1\nexec sleep 300\n", "", 0.95, 3.0, true},
+        {"keeps running and ignores SIGTERM",
+         "trap '' TERM\necho loss=1\nwhile :; do sleep 0.05; done\n", "", 1.95, 4.0, true},
+        {"keeps reporting", "echo loss=1\nwhile :; do echo loss=2; sleep 0.01; done\n", "", 0.95,
+         3.0, true},
+    };
+    for (const auto& p : programs) {
+        BOOST_TEST_CONTEXT(p.name) {
+            temp_dir dir;
+            auto prog = script(dir, "p.sh", "echo $$ > \"$CAVIAR_WORKDIR/pid\"\n" + p.body);
+            auto m = make_model(dir, {.args = prog, .max_steps = 1, .grace = 1});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 1);
+            pid_t pid = read_pid(dir / "trial-0/pid");
+            kill_on_exit cleanup{{pid}};
+            auto t0 = clock_type::now();
+            bool done = false;
+            auto error = error_of([&] { done = r->done(); });
+            double took = seconds_since(t0);
+            BOOST_TEST(error.find(p.error) != std::string::npos, error);
+            if (p.error.empty()) BOOST_TEST(done);
+            BOOST_TEST(took >= p.at_least);
+            BOOST_TEST(took <= p.at_most);
+            BOOST_TEST(!alive(pid));
+            auto log = slurp(dir / "trial-0/stdout.log");
+            BOOST_TEST((log.find("still running 1 s after its last expected report "
+                                 "(max_steps = 1)") != std::string::npos) == p.stopped,
+                       log.substr(0, 300));
+            if (p.name == "exits in time after saving")
+                BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_program) {
     // setsid takes the grandchild out of the program's group (and session): SIGKILL to the
     // group misses it, the keeper (its subreaper once the program is gone) does not.
@@ -709,6 +758,27 @@ BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_every_process_of_its_programs_with_it
             }
             BOOST_TEST(seconds_since(t0) < 4.0);
         }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_gives_a_program_grace_after_its_last_report_not_forever) {
+    // max_steps = 1 and a program that runs on: the trial completes with its report a grace
+    // (1 s) after it, instead of waiting the 300 s the program would take.
+    temp_dir dir;
+    script(dir, "linger.sh", "echo value=$1\nexec sleep 300\n");
+    auto file = dir.write("study.toml", experiment_file("linger", "linger.sh", 2, "threads = 2\n",
+                                                        "max_steps = 1\ngrace = 1\n"));
+    auto t0 = clock_type::now();
+    caviar::test::process p({bin, "run", file.string(), "-q"});
+    auto r = wait_at_most(p, 30);
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(seconds_since(t0) < 10.0);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 2u);
+    for (const auto& t : trials) {
+        BOOST_TEST(t["state"] == "complete", t.dump());
+        BOOST_TEST(t["steps"] == 1);
+        BOOST_TEST(t["value"].get<double>() == t["params"]["x"].get<double>());
     }
 }
 

@@ -154,7 +154,8 @@ public:
                     {.name = "grace",
                      .type = option_type::real,
                      .default_value = 5.0,
-                     .help = "seconds between SIGTERM and SIGKILL when a run is stopped early",
+                     .help = "seconds a program is given: to exit after its last expected "
+                             "report, and between SIGTERM and SIGKILL when it is stopped",
                      .min = 0.0},
                     {.name = "stderr_tail",
                      .type = option_type::integer,
@@ -259,6 +260,7 @@ public:
 
         return std::make_unique<command_run>(
             spec, run_settings{.metric_names = metric_names_,
+                               .max_steps = max_steps_,
                                .grace = std::chrono::duration<double>(grace_),
                                .stderr_tail = stderr_tail_,
                                .workdir = workdir});

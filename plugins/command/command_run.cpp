@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -23,6 +24,12 @@ using clock = std::chrono::steady_clock;
 constexpr auto drain_time = std::chrono::seconds(2);
 // A "line" longer than this is cut and taken as is, so a program cannot exhaust our memory.
 constexpr std::size_t max_line = std::size_t{1} << 20;
+
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", s);
+    return buf;
+}
 
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
@@ -63,10 +70,12 @@ command_run::~command_run() {
 }
 
 metrics command_run::step() {
+    if (stopped_at_end_) return last_;
     wait_for_report();
     if (!reports_.empty()) {
         last_ = std::move(reports_.front());
         reports_.pop_front();
+        ++taken_;
         return last_;
     }
     if (!status_->success() || !reported_) fail();
@@ -74,10 +83,43 @@ metrics command_run::step() {
 }
 
 bool command_run::done() const {
+    if (settings_.max_steps > 0 && taken_ >= settings_.max_steps) {
+        wait_for_exit();
+        return true;
+    }
     wait_for_report();
     if (!reports_.empty()) return false;
     if (!status_->success() || !reported_) fail();
     return true;
+}
+
+void command_run::wait_for_exit() const {
+    const auto until = clock::now() + std::chrono::duration_cast<clock::duration>(settings_.grace);
+    while (!status_) {
+        reports_.clear();  // reports beyond max_steps are not the trial's
+        wait_for_report(until);
+        if (clock::now() >= until) break;
+    }
+    if (!status_ && exited_) {  // it exited in time, its last output still to read
+        if (!output_closed_) read_output();
+        finish_output();
+        status_ = child_->reap();
+    }
+    if (!status_) {
+        // It had its chance to save its results; a trial is not held for a program that never
+        // ends (a server it started, a loop after training).
+        note("caviar: stopping the program (pid " + std::to_string(child_->pid()) +
+             "): it was still running " + seconds(settings_.grace.count()) +
+             " after its last expected report (max_steps = " + std::to_string(settings_.max_steps) +
+             ")");
+        status_ = child_->stop(settings_.grace);
+        stopped_at_end_ = true;
+        if (!output_closed_) read_output();  // the tree is gone: whatever is left, then the end
+        finish_output();
+        return;
+    }
+    if (stopped_at_end_) return;
+    if (!status_->success() || !reported_) fail();
 }
 
 void command_run::cancel() noexcept {
@@ -87,7 +129,7 @@ void command_run::cancel() noexcept {
     [[maybe_unused]] auto n = ::write(wake_[1], &wake, 1);
 }
 
-void command_run::wait_for_report() const {
+void command_run::wait_for_report(std::optional<clock::time_point> until) const {
     for (;;) {
         if (cancelled_) {
             if (!status_) status_ = child_->stop(settings_.grace);
@@ -120,6 +162,12 @@ void command_run::wait_for_report() const {
         } else if (exit < 0) {
             timeout = 50;  // no pidfd: look for the exit now and then
         }
+        if (until) {
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(*until - clock::now());
+            int ms = static_cast<int>(std::max<long long>(left.count(), 0) + 1);
+            timeout = timeout < 0 ? ms : std::min(timeout, ms);
+        }
         if (::poll(fds, n, timeout) < 0 && errno != EINTR)
             throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 
@@ -135,6 +183,7 @@ void command_run::wait_for_report() const {
                  << " s after it exited; stopped reading it\n";
             output_closed_ = true;
         }
+        if (until && clock::now() >= *until && reports_.empty()) return;
     }
 }
 
@@ -184,6 +233,11 @@ void command_run::take_line(std::string_view line) const {
 void command_run::finish_output() const {
     if (!partial_.empty()) take_line(partial_);  // a last line without its newline
     partial_.clear();
+    log_.flush();
+}
+
+void command_run::note(const std::string& line) const {
+    log_ << line << '\n';
     log_.flush();
 }
 
