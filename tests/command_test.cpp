@@ -782,6 +782,71 @@ BOOST_AUTO_TEST_CASE(caviar_gives_a_program_grace_after_its_last_report_not_fore
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_timeout_while_the_program_should_exit_fails_with_timeout_and_its_steps) {
+    // One report, then the program runs on; the timeout (1 s) comes while caviar waits for its
+    // next report or its exit.
+    struct wait {
+        std::string name, model_lines;
+    };
+    const std::vector<wait> waits = {
+        {"until it exits (max_steps = 0)", "max_steps = 0\n"},
+        {"for its next report (max_steps = 3)", "max_steps = 3\n"},
+        {"for its exit after its last report (max_steps = 1, grace = 30)",
+         "max_steps = 1\ngrace = 30\n"},
+    };
+    for (const auto& w : waits) {
+        BOOST_TEST_CONTEXT(w.name) {
+            temp_dir dir;
+            script(dir, "slow.sh", "echo value=$1\nexec sleep 300\n");
+            auto file = dir.write(
+                "study.toml",
+                experiment_file("slow", "slow.sh", 1, "trial_timeout = \"1s\"\n", w.model_lines));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            auto r = wait_at_most(p, 30);
+            BOOST_TEST(r.exit_code == 1, r.err);  // its only trial failed
+            auto trials = trials_json(dir / "s.db");
+            BOOST_TEST_REQUIRE(trials.size() == 1u);
+            const auto& t = trials[0];
+            BOOST_TEST(t["state"] == "failed");
+            BOOST_TEST(t["error"].get<std::string>().rfind("timeout:", 0) == 0u, t["error"]);
+            BOOST_TEST(t["steps"] == 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(one_ctrl_c_stops_a_silent_program_within_its_grace) {
+    // The program reports nothing for a long time; Ctrl-C must not wait for its next report:
+    // SIGTERM at once, SIGKILL after grace (0.5 s), and the trial runs again on resume.
+    struct program {
+        std::string name, body;
+    };
+    const std::vector<program> programs = {
+        {"polite", "echo $$ > pid\nexec sleep 300\n"},
+        {"ignores SIGTERM", "trap '' TERM\necho $$ > pid\nwhile :; do sleep 0.05; done\n"},
+    };
+    for (const auto& prog : programs) {
+        BOOST_TEST_CONTEXT(prog.name) {
+            temp_dir dir;
+            script(dir, "silent.sh", prog.body);
+            auto file = dir.write("study.toml", experiment_file("silent", "silent.sh", 1, "",
+                                                                "max_steps = 3\ngrace = 0.5\n"));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            pid_t pid = read_pid(dir / "pid");
+            kill_on_exit cleanup{{pid}};
+            BOOST_TEST_REQUIRE(alive(pid));
+            auto t0 = clock_type::now();
+            p.signal(SIGINT);
+            auto r = wait_at_most(p, 20);
+            BOOST_TEST(r.exit_code == 130, r.err);
+            BOOST_TEST(seconds_since(t0) < 3.0);
+            BOOST_TEST(!alive(pid));
+            auto trials = trials_json(dir / "s.db");
+            BOOST_TEST_REQUIRE(trials.size() == 1u);
+            BOOST_TEST(trials[0]["state"] == "queued", trials[0].dump());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {
     std::string python = python_with_numpy();
     if (python.empty()) {
