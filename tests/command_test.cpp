@@ -49,6 +49,7 @@ struct settings {
     bool params_file = true;
     double grace = 5.0;
     std::int64_t stderr_tail = 20;
+    std::int64_t log_limit = std::int64_t{10} << 20;
 };
 
 // Every option set, as the host would after filling defaults; the program runs in dir.
@@ -63,6 +64,7 @@ std::shared_ptr<caviar::model> make_model(const temp_dir& dir, const settings& s
     o.set("params_file", s.params_file);
     o.set("grace", s.grace);
     o.set("stderr_tail", s.stderr_tail);
+    o.set("log_limit", s.log_limit);
     auto m = caviar::registry::create<caviar::model>(plugin(), o);
     m->prepare(sp);
     return m;
@@ -289,6 +291,10 @@ BOOST_AUTO_TEST_CASE(options_are_checked) {
     BOOST_TEST(error_of([&] { make_model(dir, {.args = "   "}); }).find("args names no program") !=
                std::string::npos);
     BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .log_limit = 100});
+               }).find("log_limit must be 0 (keep all) or at least 4096 bytes, got 100") !=
+               std::string::npos);
+    BOOST_TEST(error_of([&] {
                    make_model(dir, {.args = "true", .metrics = "a,,b"});
                }).find("metric names separated by commas") != std::string::npos);
     BOOST_TEST(error_of([&] {
@@ -471,6 +477,66 @@ BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_prog
                 BOOST_TEST(r->done());
             BOOST_TEST(eventually_dead(pid));
             BOOST_TEST(eventually_dead(child), "grandchild " << child << " outlived its trial");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stdout_log_keeps_its_head_and_tail_within_log_limit) {
+    // The program prints `bytes` of numbered lines (or one long line), then its report.
+    struct output {
+        std::string name;
+        std::size_t bytes;
+        std::int64_t limit;
+        bool one_line = false;
+    };
+    const std::vector<output> outputs = {
+        {"under the limit", 10'000, 65536},
+        {"far over the limit", 3'000'000, 65536},
+        {"just over the limit", 70'000, 65536},
+        {"no limit", 1'000'000, 0},
+        {"one line longer than the limit", 200'000, 65536, true},
+    };
+    for (const auto& o : outputs) {
+        BOOST_TEST_CONTEXT(o.name) {
+            temp_dir dir;
+            std::string text;
+            for (int i = 1; text.size() < o.bytes; ++i) {
+                text += o.one_line ? std::string(100, 'x')
+                                   : "output line " + std::to_string(i) + ": some filler text\n";
+            }
+            if (o.one_line) text += "\n";
+            dir.write("out.txt", text);
+            auto prog = script(dir, "chatty.sh", "cat out.txt\necho loss=0.5\n");
+            auto m = make_model(dir, {.args = prog, .log_limit = o.limit});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 0.5);  // read past all that was left out
+            BOOST_TEST(r->done());
+            r.reset();
+            const std::string full = text + "loss=0.5\n";
+            auto log = slurp(dir / "trial-0/stdout.log");
+            if (o.limit == 0 || full.size() <= static_cast<std::size_t>(o.limit)) {
+                BOOST_TEST(log == full);
+                continue;
+            }
+            auto at = log.find("caviar: ");
+            BOOST_TEST_REQUIRE(at != std::string::npos);
+            auto eol = log.find('\n', at);
+            std::string marker = log.substr(at, eol + 1 - at);
+            std::size_t left_out = std::stoul(marker.substr(8));
+            BOOST_TEST(marker == "caviar: " + std::to_string(left_out) +
+                                     " bytes of output left out here (log_limit = " +
+                                     std::to_string(o.limit) +
+                                     " bytes keeps the head and the tail)\n");
+            std::string head = log.substr(0, at), tail = log.substr(eol + 1);
+            BOOST_TEST(head.size() + tail.size() + left_out == full.size());
+            BOOST_TEST(full.compare(0, head.size(), head) == 0);
+            BOOST_TEST(full.compare(full.size() - tail.size(), tail.size(), tail) == 0);
+            BOOST_TEST(head.size() <= static_cast<std::size_t>(o.limit / 2));
+            BOOST_TEST(tail.size() <= static_cast<std::size_t>(o.limit - o.limit / 2));
+            BOOST_TEST((head.empty() || head.back() == '\n'));  // whole lines
+            BOOST_TEST(full[full.size() - tail.size() - 1] == '\n');
+            BOOST_TEST(tail.ends_with("loss=0.5\n"));
+            if (!o.one_line) BOOST_TEST(head.starts_with("output line 1: "));
         }
     }
 }
@@ -843,6 +909,75 @@ BOOST_AUTO_TEST_CASE(one_ctrl_c_stops_a_silent_program_within_its_grace) {
             auto trials = trials_json(dir / "s.db");
             BOOST_TEST_REQUIRE(trials.size() == 1u);
             BOOST_TEST(trials[0]["state"] == "queued", trials[0].dump());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_caps_stdout_log_at_log_limit) {
+    temp_dir dir;
+    // 3 MB of output, then the report.
+    script(dir, "chatty.sh",
+           "i=0\nwhile [ $i -lt 3000 ]; do printf '%01000d\\n' $i; i=$((i + 1)); done\n"
+           "echo value=$1\n");
+    auto file = dir.write("study.toml", experiment_file("chatty", "chatty.sh", 1, "",
+                                                        "max_steps = 1\nlog_limit = 65536\n"));
+    auto r = caviar::test::run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0]["state"] == "complete");
+    auto log = dir / "s-files/chatty/trial-0/stdout.log";
+    BOOST_TEST(fs::file_size(log) <= 65536u + 200u);
+    // Head, marker line, tail: together with what was left out, every byte the program wrote.
+    auto text = slurp(log);
+    auto at = text.find("\ncaviar: ");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    auto eol = text.find('\n', at + 1);
+    std::size_t left_out = std::stoul(text.substr(at + 9));
+    std::size_t written =
+        3000 * 1001 +
+        ("value=" + std::to_string(trials[0]["params"]["x"].get<int>()) + "\n").size();
+    BOOST_TEST(at + 1 + (text.size() - eol - 1) + left_out == written);
+    BOOST_TEST(text.starts_with(std::string(1000, '0') + "\n"));
+    BOOST_TEST(
+        text.ends_with("value=" + std::to_string(trials[0]["params"]["x"].get<int>()) + "\n"));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_log_limit_is_reported_at_its_place) {
+    struct bad {
+        std::string line;  // the [model] line under test
+        std::string message;
+        int column;  // of the value at fault
+    };
+    const std::vector<bad> cases = {
+        {"log_limit = 100",
+         "[model] log_limit must be 0 (keep all) or at least 4096 bytes, got 100", 1},
+        {"log_limit = -1", "[model] log_limit must be >= 0, got -1", 1},
+        {"log_limit = \"10MB\"", "[model] log_limit must be an int, got \"10MB\"", 1},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.line) {
+            temp_dir dir;
+            script(dir, "p.sh", "echo value=1\n");
+            std::string model = "[model]\nplugin = \"command\"\n";
+            auto key = c.line.substr(0, c.line.find(' '));
+            if (key != "args") model += "args = \"./p.sh\"\n";
+            if (key != "metrics") model += "metrics = \"value\"\n";
+            int line = 9 + (key != "args") + (key != "metrics");
+            auto file = dir.write("study.toml",
+                                  "[experiment]\nname = \"bad\"\ntrials = 1\n"
+                                  "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                                  "[space]\nx = { float = [0.0, 1.0] }\n" +
+                                      model + c.line + "\n");
+            auto r = caviar::test::run({bin, "validate", file.string()});
+            BOOST_TEST(r.exit_code == 2, r.out);
+            auto where = file.string() + ":" + std::to_string(line) + ":";
+            BOOST_TEST(r.err.find(where) != std::string::npos, r.err);
+            BOOST_TEST(r.err.find(c.message) != std::string::npos, r.err);
+            if (c.column > 1)
+                BOOST_TEST(
+                    r.err.find(where + std::to_string(c.column) + ": error:") != std::string::npos,
+                    r.err);
         }
     }
 }

@@ -68,6 +68,9 @@ std::vector<std::string> read_metric_names(const std::string& text) {
     return names;
 }
 
+// Small enough to keep a head and a tail worth reading; 0 keeps everything.
+constexpr std::int64_t min_log_limit = 4096;
+
 // CAVIAR_PARAM_<NAME>: the name upper-cased, anything but letters and digits as '_'.
 std::string env_name(const std::string& param) {
     std::string out = "CAVIAR_PARAM_";
@@ -162,6 +165,13 @@ public:
                      .default_value = std::int64_t{20},
                      .help = "lines of the program's stderr quoted when its trial fails",
                      .min = 0.0},
+                    {.name = "log_limit",
+                     .type = option_type::integer,
+                     .default_value = std::int64_t{10} << 20,
+                     .help = "bytes of the program's stdout kept in stdout.log: the head and the "
+                             "tail, with a line saying how much was left out between them "
+                             "(0 = keep all; else at least 4096)",
+                     .min = 0.0},
                 }};
     }
 
@@ -173,10 +183,15 @@ public:
           env_(o.get_bool("env")),
           params_file_(o.get_bool("params_file")),
           grace_(o.get_real("grace")),
-          stderr_tail_(static_cast<std::size_t>(o.get_int("stderr_tail"))) {
+          stderr_tail_(static_cast<std::size_t>(o.get_int("stderr_tail"))),
+          log_limit_(o.get_int("log_limit")) {
         if (words_.empty()) throw std::invalid_argument("args names no program");
         if (!std::isfinite(grace_) || grace_ < 0)
-            throw std::invalid_argument("grace must be a number of seconds >= 0");
+            throw option_error("grace", "grace must be a number of seconds >= 0");
+        if (log_limit_ != 0 && log_limit_ < min_log_limit)
+            throw option_error("log_limit", "log_limit must be 0 (keep all) or at least " +
+                                                std::to_string(min_log_limit) + " bytes, got " +
+                                                std::to_string(log_limit_));
         std::error_code ec;
         if (!fs::is_directory(cwd_, ec))
             throw std::invalid_argument("cwd \"" + cwd_.string() + "\" is not a folder");
@@ -263,6 +278,7 @@ public:
                                .max_steps = max_steps_,
                                .grace = std::chrono::duration<double>(grace_),
                                .stderr_tail = stderr_tail_,
+                               .log_limit = static_cast<std::uint64_t>(log_limit_),
                                .workdir = workdir});
     }
 
@@ -278,6 +294,7 @@ private:
     bool params_file_;
     double grace_;
     std::size_t stderr_tail_;
+    std::int64_t log_limit_;
     fs::path program_;                     // found in the constructor, or per trial
     std::vector<std::string> dimensions_;  // set by prepare()
 };

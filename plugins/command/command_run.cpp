@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -41,10 +42,8 @@ std::string joined(const std::vector<std::string>& names) {
 
 command_run::command_run(const launch_spec& spec, run_settings settings)
     : settings_(std::move(settings)),
-      program_(spec.argv.empty() ? spec.program.string() : spec.argv[0]) {
-    log_.open(settings_.workdir / "stdout.log", std::ios::trunc);
-    if (!log_)
-        throw std::runtime_error("cannot create " + (settings_.workdir / "stdout.log").string());
+      program_(spec.argv.empty() ? spec.program.string() : spec.argv[0]),
+      log_(settings_.workdir / "stdout.log", settings_.log_limit) {
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
         throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
     try {
@@ -58,11 +57,9 @@ command_run::command_run(const launch_spec& spec, run_settings settings)
 
 command_run::~command_run() {
     if (!status_) {
-        if (!child_->exited()) {
-            log_ << "caviar: stopping the program (pid " << child_->pid()
-                 << "): its trial ended before it did\n";
-            log_.flush();
-        }
+        if (!child_->exited())
+            note("caviar: stopping the program (pid " + std::to_string(child_->pid()) +
+                 "): its trial ended before it did");
         child_->stop(settings_.grace);
     }
     ::close(wake_[0]);
@@ -179,8 +176,8 @@ void command_run::wait_for_report(std::optional<clock::time_point> until) const 
             drain_deadline_ = clock::now() + drain_time;
         }
         if (exited_ && !output_closed_ && clock::now() >= drain_deadline_) {
-            log_ << "caviar: warning: the program's output was still open " << drain_time.count()
-                 << " s after it exited; stopped reading it\n";
+            note("caviar: warning: the program's output was still open " +
+                 std::to_string(drain_time.count()) + " s after it exited; stopped reading it");
             output_closed_ = true;
         }
         if (until && clock::now() >= *until && reports_.empty()) return;
@@ -215,7 +212,8 @@ void command_run::read_output() const {
 void command_run::take_line(std::string_view line) const {
     ++line_number_;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    log_ << line << '\n';
+    log_.write(line);
+    log_.write("\n");
     report_line r = read_report_line(line, settings_.metric_names);
     switch (r.what) {
         case report_line::kind::report:
@@ -223,7 +221,8 @@ void command_run::take_line(std::string_view line) const {
             reported_ = true;
             break;
         case report_line::kind::malformed:
-            log_ << "caviar: warning: line " << line_number_ << " ignored: " << r.problem << '\n';
+            note("caviar: warning: line " + std::to_string(line_number_) +
+                 " ignored: " + r.problem);
             break;
         case report_line::kind::text:
             break;
@@ -237,8 +236,8 @@ void command_run::finish_output() const {
 }
 
 void command_run::note(const std::string& line) const {
-    log_ << line << '\n';
-    log_.flush();
+    log_.write(line);
+    log_.write("\n");
 }
 
 void command_run::fail() const {

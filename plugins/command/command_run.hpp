@@ -1,6 +1,7 @@
 // One trial of the command model: the running program, read line by line for reports.
 #pragma once
 
+#include "capped_log.hpp"
 #include "child_process.hpp"
 
 #include <caviar/model.hpp>
@@ -11,7 +12,6 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +24,7 @@ struct run_settings {
     std::int64_t max_steps = 0;                // the reports of a full run (0: until it exits)
     std::chrono::duration<double> grace{5.0};  // SIGTERM -> SIGKILL, and the time to exit
     std::size_t stderr_tail = 20;              // lines of stderr quoted in an error
+    std::uint64_t log_limit = 0;               // bytes of stdout.log kept (0: all)
     std::filesystem::path workdir;             // holds stdout.log and stderr.log
 };
 
@@ -65,7 +66,7 @@ private:
     std::atomic<bool> cancelled_{false};
     int wake_[2] = {-1, -1};  // cancel() writes a byte to wake a blocked poll
 
-    mutable std::ofstream log_;  // stdout.log: the program's stdout plus our warnings
+    mutable capped_log log_;  // stdout.log: the program's stdout plus our warnings
     mutable std::string partial_;
     mutable std::size_t line_number_ = 0;
     mutable std::deque<metrics> reports_;
