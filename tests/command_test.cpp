@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -50,14 +51,22 @@ struct settings {
     double grace = 5.0;
     std::int64_t stderr_tail = 20;
     std::int64_t log_limit = std::int64_t{10} << 20;
+    // Given as arrays (args = [...], metrics = [...]) instead of the strings above when set.
+    std::optional<std::vector<std::string>> args_list, metrics_list;
 };
 
 // Every option set, as the host would after filling defaults; the program runs in dir.
 std::shared_ptr<caviar::model> make_model(const temp_dir& dir, const settings& s,
                                           const caviar::space& sp = caviar::space()) {
     caviar::options o;
-    o.set("args", s.args);
-    o.set("metrics", s.metrics);
+    if (s.args_list)
+        o.set("args", *s.args_list);
+    else
+        o.set("args", s.args);
+    if (s.metrics_list)
+        o.set("metrics", *s.metrics_list);
+    else
+        o.set("metrics", s.metrics);
     o.set("max_steps", s.max_steps);
     o.set("cwd", dir.path().string());
     o.set("env", s.env);
@@ -347,6 +356,46 @@ BOOST_AUTO_TEST_CASE(params_with_spaces_and_quotes_stay_one_argument_and_no_shel
     BOOST_TEST(fs::exists(dir / "x"));
     BOOST_TEST(!fs::exists(dir / "pwned"));
     BOOST_TEST(!fs::exists(dir / "pwned2"));
+}
+
+BOOST_AUTO_TEST_CASE(args_and_metrics_may_be_arrays) {
+    // An array is not split: each element is one argument, placeholders replaced inside it.
+    temp_dir dir;
+    auto prog =
+        script(dir, "args.sh", "printf '%s\\0' \"$@\" > \"$CAVIAR_WORKDIR/args\"\necho a=1 b=2\n");
+    caviar::space sp({dimension::categorical("name", {std::string("a")})});
+    auto m = make_model(
+        dir,
+        {.args_list = std::vector<std::string>{prog, "--name={name}", "two words 'quoted' \"too\"",
+                                               "", "{{literal}}", "--seed={seed}"},
+         .metrics_list = std::vector<std::string>{"a", "b"}},
+        sp);
+    BOOST_TEST((m->metric_names() == std::vector<std::string>{"a", "b"}));
+    auto r = m->start({{"name", std::string("x y")}}, 42, context(dir));
+    auto got = r->step();
+    BOOST_TEST(got.at("a") == 1);
+    BOOST_TEST(got.at("b") == 2);
+    std::vector<std::string> args;
+    std::string all = slurp(dir / "trial-0/args");
+    for (std::size_t i = 0, j; (j = all.find('\0', i)) != std::string::npos; i = j + 1)
+        args.push_back(all.substr(i, j - i));
+    std::vector<std::string> want = {"--name=x y", "two words 'quoted' \"too\"", "", "{literal}",
+                                     "--seed=42"};
+    BOOST_TEST(args == want, boost::test_tools::per_element());
+
+    using list = std::vector<std::string>;
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args_list = list{}});
+               }).find("args names no program") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{}});
+               }).find("metrics lists no metric") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{"a", "a"}});
+               }).find("metric \"a\" is listed twice") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{"a, b"}});
+               }).find("metric name \"a, b\" must start with a letter") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(params_reach_the_environment_and_params_json) {
@@ -943,13 +992,51 @@ BOOST_AUTO_TEST_CASE(caviar_caps_stdout_log_at_log_limit) {
         text.ends_with("value=" + std::to_string(trials[0]["params"]["x"].get<int>()) + "\n"));
 }
 
-BOOST_AUTO_TEST_CASE(a_bad_log_limit_is_reported_at_its_place) {
+BOOST_AUTO_TEST_CASE(caviar_takes_args_and_metrics_as_arrays) {
+    temp_dir dir;
+    script(dir, "args.sh", "printf '%s\\0' \"$@\" > args-$CAVIAR_TRIAL\necho value=1 other=2\n");
+    auto file = dir.write("study.toml",
+                          "[experiment]\nname = \"arrays\"\ntrials = 1\nseed = 1\n"
+                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                          "store = \"s.db\"\n[space]\nx = { choices = [\"a b\"] }\n"
+                          "[model]\nplugin = \"command\"\n"
+                          "args = [\"./args.sh\", \"--x={x}\", \"no 'shell' here\", \"{{x}}\"]\n"
+                          "metrics = [\"value\", \"other\"]\nmax_steps = 1\n");
+    auto r = caviar::test::run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0]["state"] == "complete");
+    BOOST_TEST(trials[0]["metrics"]["other"] == 2);
+    auto all = slurp(dir / "args-0");
+    BOOST_TEST(all == std::string("--x=a b\0no 'shell' here\0{x}\0", 28));
+
+    // --set takes an array too, and the string form still works beside it.
+    auto store = dir / "set.db";
+    r = caviar::test::run({bin, "run", file.string(), "-q", "--store", store.string(), "--set",
+                           "model.args=[\"./args.sh\", \"{x} c\"]", "--set",
+                           "model.metrics=value, other"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(trials_json(store)[0]["state"] == "complete");
+    BOOST_TEST(slurp(dir / "args-0") == std::string("a b c\0", 6));
+}
+
+BOOST_AUTO_TEST_CASE(bad_args_metrics_and_log_limit_are_reported_at_their_place) {
     struct bad {
         std::string line;  // the [model] line under test
         std::string message;
         int column;  // of the value at fault
     };
     const std::vector<bad> cases = {
+        {"args = [\"./p.sh\", 3]",
+         "[model] option \"args\": element 2 is 3; an array option holds strings only", 19},
+        {"args = 3", "[model] args must be an array of strings (or a single string), got 3", 1},
+        {"args = []", "[model] args names no program", 1},
+        {"args = \"sh -c 'oops\"", "[model] args: unterminated ' quote", 1},
+        {"metrics = []", "[model] metrics lists no metric", 1},
+        {"metrics = [\"value\", [\"x\"]]",
+         "element 2 is an array; an array option holds strings only", 21},
+        {"env = [\"x\"]", "[model] env must be a bool (true or false), got [\"x\"]", 1},
         {"log_limit = 100",
          "[model] log_limit must be 0 (keep all) or at least 4096 bytes, got 100", 1},
         {"log_limit = -1", "[model] log_limit must be >= 0, got -1", 1},
@@ -980,6 +1067,24 @@ BOOST_AUTO_TEST_CASE(a_bad_log_limit_is_reported_at_its_place) {
                     r.err);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_plugins_shows_the_string_list_type) {
+    auto text = caviar::test::run({bin, "plugins"});
+    BOOST_TEST_REQUIRE(text.exit_code == 0, text.err);
+    BOOST_TEST(text.out.find("args           (string list, required)") != std::string::npos,
+               text.out);
+    BOOST_TEST(text.out.find("log_limit      (int, default 10485760)") != std::string::npos);
+    auto j = json::parse(caviar::test::run({bin, "plugins", "--json"}).out);
+    bool found = false;
+    for (const auto& p : j["plugins"])
+        if (p["name"] == "command")
+            for (const auto& o : p["options"])
+                if (o["name"] == "metrics") {
+                    found = true;
+                    BOOST_TEST(o["type"] == "string list");
+                }
+    BOOST_TEST(found);
 }
 
 BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {

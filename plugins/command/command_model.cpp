@@ -34,28 +34,42 @@ namespace fs = std::filesystem;
 // Placeholders every trial has besides its params.
 const std::vector<std::string> builtin_names = {"trial", "seed", "workdir", "params_json"};
 
-std::vector<std::string> read_metric_names(const std::string& text) {
+// One metric name, checked; `names` holds those before it.
+std::string checked_metric_name(const std::string& n, const std::vector<std::string>& names) {
+    bool ok = !n.empty() && (std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_');
+    for (char c : n)
+        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+                    c == '-' || c == '/');
+    if (!ok)
+        throw option_error("metrics", "metric name \"" + n +
+                                          "\" must start with a letter and hold only letters, "
+                                          "digits and _ . - /");
+    if (n == "step")
+        throw option_error("metrics", "\"step\" numbers the reports and cannot be a metric name");
+    if (std::find(names.begin(), names.end(), n) != names.end())
+        throw option_error("metrics", "metric \"" + n + "\" is listed twice in metrics");
+    return n;
+}
+
+// metrics = "val_loss, val_accuracy" (names separated by commas) or ["val_loss", "val_accuracy"].
+std::vector<std::string> read_metric_names(const options& o) {
     std::vector<std::string> names;
+    if (o.is_list("metrics")) {
+        for (const auto& n : o.get_string_list("metrics"))
+            names.push_back(checked_metric_name(n, names));
+        if (names.empty()) throw option_error("metrics", "metrics lists no metric");
+        return names;
+    }
+    const std::string& text = o.get_string("metrics");
     std::string name;
     auto flush = [&] {
         auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
         std::string n = first == std::string::npos ? "" : name.substr(first, last - first + 1);
         if (n.empty())
-            throw std::invalid_argument("metrics must be metric names separated by commas, got \"" +
-                                        text + "\"");
-        bool ok = std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_';
-        for (char c : n)
-            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-                        c == '-' || c == '/');
-        if (!ok)
-            throw std::invalid_argument("metric name \"" + n +
-                                        "\" must start with a letter and hold only letters, "
-                                        "digits and _ . - /");
-        if (n == "step")
-            throw std::invalid_argument("\"step\" numbers the reports and cannot be a metric name");
-        if (std::find(names.begin(), names.end(), n) != names.end())
-            throw std::invalid_argument("metric \"" + n + "\" is listed twice in metrics");
-        names.push_back(n);
+            throw option_error(
+                "metrics",
+                "metrics must be metric names separated by commas, got \"" + text + "\"");
+        names.push_back(checked_metric_name(n, names));
         name.clear();
     };
     for (char c : text) {
@@ -66,6 +80,21 @@ std::vector<std::string> read_metric_names(const std::string& text) {
     }
     flush();
     return names;
+}
+
+// args = "python3 train.py --lr={lr}" (split like a shell would) or an array, each element one
+// argument as it is (no splitting, no quotes to honour).
+std::vector<std::string> read_args(const options& o) {
+    std::vector<std::string> words;
+    try {
+        words = o.is_list("args") ? o.get_string_list("args") : split_words(o.get_string("args"));
+    } catch (const option_error&) {
+        throw;
+    } catch (const std::invalid_argument& e) {
+        throw option_error("args", std::string("args: ") + e.what());  // an unterminated quote
+    }
+    if (words.empty() || words[0].empty()) throw option_error("args", "args names no program");
+    return words;
 }
 
 // Small enough to keep a head and a tail worth reading; 0 keeps everything.
@@ -125,14 +154,15 @@ public:
                     "(JSON lines or name=value)",
                 .options = {
                     {.name = "args",
-                     .type = option_type::string,
-                     .help = "the program and its arguments, split like a shell would (quotes "
-                             "honoured, no shell runs); {param} is replaced inside each argument, "
-                             "as are {trial}, {seed}, {workdir} and {params_json}"},
+                     .type = option_type::string_list,
+                     .help = "the program and its arguments: an array, one argument each, or a "
+                             "string split like a shell would (quotes honoured; no shell runs "
+                             "either way); {param} is replaced inside each argument, as are "
+                             "{trial}, {seed}, {workdir} and {params_json}"},
                     {.name = "metrics",
-                     .type = option_type::string,
-                     .help = "the metrics the program reports, comma-separated "
-                             "(e.g. \"val_loss, val_accuracy\")"},
+                     .type = option_type::string_list,
+                     .help = "the metrics the program reports: an array of names, or one string "
+                             "with names separated by commas (e.g. \"val_loss, val_accuracy\")"},
                     {.name = "max_steps",
                      .type = option_type::integer,
                      .default_value = std::int64_t{0},
@@ -176,8 +206,8 @@ public:
     }
 
     explicit command_model(const options& o)
-        : words_(split_words(o.get_string("args"))),
-          metric_names_(read_metric_names(o.get_string("metrics"))),
+        : words_(read_args(o)),
+          metric_names_(read_metric_names(o)),
           max_steps_(o.get_int("max_steps")),
           cwd_(o.get_string("cwd")),
           env_(o.get_bool("env")),
@@ -185,7 +215,6 @@ public:
           grace_(o.get_real("grace")),
           stderr_tail_(static_cast<std::size_t>(o.get_int("stderr_tail"))),
           log_limit_(o.get_int("log_limit")) {
-        if (words_.empty()) throw std::invalid_argument("args names no program");
         if (!std::isfinite(grace_) || grace_ < 0)
             throw option_error("grace", "grace must be a number of seconds >= 0");
         if (log_limit_ != 0 && log_limit_ < min_log_limit)
