@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -49,20 +50,30 @@ struct settings {
     bool params_file = true;
     double grace = 5.0;
     std::int64_t stderr_tail = 20;
+    std::int64_t log_limit = std::int64_t{10} << 20;
+    // Given as arrays (args = [...], metrics = [...]) instead of the strings above when set.
+    std::optional<std::vector<std::string>> args_list, metrics_list;
 };
 
 // Every option set, as the host would after filling defaults; the program runs in dir.
 std::shared_ptr<caviar::model> make_model(const temp_dir& dir, const settings& s,
                                           const caviar::space& sp = caviar::space()) {
     caviar::options o;
-    o.set("args", s.args);
-    o.set("metrics", s.metrics);
+    if (s.args_list)
+        o.set("args", *s.args_list);
+    else
+        o.set("args", s.args);
+    if (s.metrics_list)
+        o.set("metrics", *s.metrics_list);
+    else
+        o.set("metrics", s.metrics);
     o.set("max_steps", s.max_steps);
     o.set("cwd", dir.path().string());
     o.set("env", s.env);
     o.set("params_file", s.params_file);
     o.set("grace", s.grace);
     o.set("stderr_tail", s.stderr_tail);
+    o.set("log_limit", s.log_limit);
     auto m = caviar::registry::create<caviar::model>(plugin(), o);
     m->prepare(sp);
     return m;
@@ -120,6 +131,27 @@ bool eventually_dead(pid_t pid) {
 double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
+
+// The process group of pid (field 5 of /proc/PID/stat), or -1.
+pid_t process_group(pid_t pid) {
+    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string state;
+    long ppid = 0, pgrp = -1;
+    rest >> state >> ppid >> pgrp;
+    return static_cast<pid_t>(pgrp);
+}
+
+// SIGKILL to what a test left running when it failed, so no test leaves processes behind.
+struct kill_on_exit {
+    std::vector<pid_t> pids;
+    ~kill_on_exit() {
+        for (pid_t pid : pids)
+            if (pid > 0 && alive(pid)) ::kill(pid, SIGKILL);
+    }
+};
 
 }  // namespace
 
@@ -268,6 +300,10 @@ BOOST_AUTO_TEST_CASE(options_are_checked) {
     BOOST_TEST(error_of([&] { make_model(dir, {.args = "   "}); }).find("args names no program") !=
                std::string::npos);
     BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .log_limit = 100});
+               }).find("log_limit must be 0 (keep all) or at least 4096 bytes, got 100") !=
+               std::string::npos);
+    BOOST_TEST(error_of([&] {
                    make_model(dir, {.args = "true", .metrics = "a,,b"});
                }).find("metric names separated by commas") != std::string::npos);
     BOOST_TEST(error_of([&] {
@@ -322,6 +358,46 @@ BOOST_AUTO_TEST_CASE(params_with_spaces_and_quotes_stay_one_argument_and_no_shel
     BOOST_TEST(!fs::exists(dir / "pwned2"));
 }
 
+BOOST_AUTO_TEST_CASE(args_and_metrics_may_be_arrays) {
+    // An array is not split: each element is one argument, placeholders replaced inside it.
+    temp_dir dir;
+    auto prog =
+        script(dir, "args.sh", "printf '%s\\0' \"$@\" > \"$CAVIAR_WORKDIR/args\"\necho a=1 b=2\n");
+    caviar::space sp({dimension::categorical("name", {std::string("a")})});
+    auto m = make_model(
+        dir,
+        {.args_list = std::vector<std::string>{prog, "--name={name}", "two words 'quoted' \"too\"",
+                                               "", "{{literal}}", "--seed={seed}"},
+         .metrics_list = std::vector<std::string>{"a", "b"}},
+        sp);
+    BOOST_TEST((m->metric_names() == std::vector<std::string>{"a", "b"}));
+    auto r = m->start({{"name", std::string("x y")}}, 42, context(dir));
+    auto got = r->step();
+    BOOST_TEST(got.at("a") == 1);
+    BOOST_TEST(got.at("b") == 2);
+    std::vector<std::string> args;
+    std::string all = slurp(dir / "trial-0/args");
+    for (std::size_t i = 0, j; (j = all.find('\0', i)) != std::string::npos; i = j + 1)
+        args.push_back(all.substr(i, j - i));
+    std::vector<std::string> want = {"--name=x y", "two words 'quoted' \"too\"", "", "{literal}",
+                                     "--seed=42"};
+    BOOST_TEST(args == want, boost::test_tools::per_element());
+
+    using list = std::vector<std::string>;
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args_list = list{}});
+               }).find("args names no program") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{}});
+               }).find("metrics lists no metric") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{"a", "a"}});
+               }).find("metric \"a\" is listed twice") != std::string::npos);
+    BOOST_TEST(error_of([&] {
+                   make_model(dir, {.args = "true", .metrics_list = list{"a, b"}});
+               }).find("metric name \"a, b\" must start with a letter") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(params_reach_the_environment_and_params_json) {
     temp_dir dir;
     auto prog = script(dir, "env.sh", "env > \"${CAVIAR_WORKDIR:-.}/env\"\necho loss=0\n");
@@ -364,6 +440,154 @@ BOOST_AUTO_TEST_CASE(done_lets_the_program_finish_after_its_last_report) {
     BOOST_TEST(r->step().at("loss") == 0.5);
     BOOST_TEST(r->done());
     BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
+}
+
+BOOST_AUTO_TEST_CASE(after_its_last_expected_report_a_program_gets_grace_then_is_stopped) {
+    // max_steps = 1, grace = 1: done() waits up to 1 s for the exit, then SIGTERM, then
+    // SIGKILL 1 s later; it never holds the trial for as long as the program likes.
+    struct program {
+        std::string name, body;
+        std::string error;  // what done() throws, or "" when it returns true
+        double at_least, at_most;
+        bool stopped;  // caviar had to stop it (a note in stdout.log)
+    };
+    const std::vector<program> programs = {
+        {"exits in time after saving",
+         "echo loss=1\nsleep 0.2\necho saved > \"$CAVIAR_WORKDIR/weights\"\n", "", 0.15, 0.95,
+         false},
+        {"fails in time", "echo loss=1\nsleep 0.1\nexit 3\n", "exited with status 3", 0.05, 0.95,
+         false},
+        {"keeps running", "echo loss=1\nexec sleep 300\n", "", 0.95, 3.0, true},
+        {"keeps running and ignores SIGTERM",
+         "trap '' TERM\necho loss=1\nwhile :; do sleep 0.05; done\n", "", 1.95, 4.0, true},
+        {"keeps reporting", "echo loss=1\nwhile :; do echo loss=2; sleep 0.01; done\n", "", 0.95,
+         3.0, true},
+    };
+    for (const auto& p : programs) {
+        BOOST_TEST_CONTEXT(p.name) {
+            temp_dir dir;
+            auto prog = script(dir, "p.sh", "echo $$ > \"$CAVIAR_WORKDIR/pid\"\n" + p.body);
+            auto m = make_model(dir, {.args = prog, .max_steps = 1, .grace = 1});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 1);
+            pid_t pid = read_pid(dir / "trial-0/pid");
+            kill_on_exit cleanup{{pid}};
+            auto t0 = clock_type::now();
+            bool done = false;
+            auto error = error_of([&] { done = r->done(); });
+            double took = seconds_since(t0);
+            BOOST_TEST(error.find(p.error) != std::string::npos, error);
+            if (p.error.empty()) BOOST_TEST(done);
+            BOOST_TEST(took >= p.at_least);
+            BOOST_TEST(took <= p.at_most);
+            BOOST_TEST(!alive(pid));
+            auto log = slurp(dir / "trial-0/stdout.log");
+            BOOST_TEST((log.find("still running 1 s after its last expected report "
+                                 "(max_steps = 1)") != std::string::npos) == p.stopped,
+                       log.substr(0, 300));
+            if (p.name == "exits in time after saving")
+                BOOST_TEST(slurp(dir / "trial-0/weights") == "saved\n");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_program) {
+    // setsid takes the grandchild out of the program's group (and session): SIGKILL to the
+    // group misses it, the keeper (its subreaper once the program is gone) does not.
+    struct ending {
+        std::string name, last_line;
+        bool stop_early;  // the trial ends while the program runs (else the program exits)
+    };
+    const std::vector<ending> endings = {
+        {"the program exits", "exit 0\n", false},
+        {"the trial ends first", "exec sleep 60\n", true},
+    };
+    for (const auto& e : endings) {
+        BOOST_TEST_CONTEXT(e.name) {
+            temp_dir dir;
+            auto prog = script(dir, "daemon.sh",
+                               "echo $$ > \"$CAVIAR_WORKDIR/pid\"\n"
+                               "setsid sleep 60 &\n"
+                               "child=$!\n"
+                               "while [ \"$(cut -d' ' -f5 /proc/$child/stat)\" != \"$child\" ]; do "
+                               "sleep 0.01; done\n"
+                               "echo $child > \"$CAVIAR_WORKDIR/child\"\n"
+                               "echo loss=1\n" +
+                                   e.last_line);
+            auto m = make_model(dir, {.args = prog, .max_steps = 5, .grace = 0.5});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 1);
+            pid_t pid = read_pid(dir / "trial-0/pid"), child = read_pid(dir / "trial-0/child");
+            kill_on_exit cleanup{{pid, child}};
+            BOOST_TEST(process_group(child) == child);  // in a group of its own indeed
+            if (e.stop_early)
+                r.reset();
+            else
+                BOOST_TEST(r->done());
+            BOOST_TEST(eventually_dead(pid));
+            BOOST_TEST(eventually_dead(child), "grandchild " << child << " outlived its trial");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(stdout_log_keeps_its_head_and_tail_within_log_limit) {
+    // The program prints `bytes` of numbered lines (or one long line), then its report.
+    struct output {
+        std::string name;
+        std::size_t bytes;
+        std::int64_t limit;
+        bool one_line = false;
+    };
+    const std::vector<output> outputs = {
+        {"under the limit", 10'000, 65536},
+        {"far over the limit", 3'000'000, 65536},
+        {"just over the limit", 70'000, 65536},
+        {"no limit", 1'000'000, 0},
+        {"one line longer than the limit", 200'000, 65536, true},
+    };
+    for (const auto& o : outputs) {
+        BOOST_TEST_CONTEXT(o.name) {
+            temp_dir dir;
+            std::string text;
+            for (int i = 1; text.size() < o.bytes; ++i) {
+                text += o.one_line ? std::string(100, 'x')
+                                   : "output line " + std::to_string(i) + ": some filler text\n";
+            }
+            if (o.one_line) text += "\n";
+            dir.write("out.txt", text);
+            auto prog = script(dir, "chatty.sh", "cat out.txt\necho loss=0.5\n");
+            auto m = make_model(dir, {.args = prog, .log_limit = o.limit});
+            auto r = m->start({}, 1, context(dir));
+            BOOST_TEST(r->step().at("loss") == 0.5);  // read past all that was left out
+            BOOST_TEST(r->done());
+            r.reset();
+            const std::string full = text + "loss=0.5\n";
+            auto log = slurp(dir / "trial-0/stdout.log");
+            if (o.limit == 0 || full.size() <= static_cast<std::size_t>(o.limit)) {
+                BOOST_TEST(log == full);
+                continue;
+            }
+            auto at = log.find("caviar: ");
+            BOOST_TEST_REQUIRE(at != std::string::npos);
+            auto eol = log.find('\n', at);
+            std::string marker = log.substr(at, eol + 1 - at);
+            std::size_t left_out = std::stoul(marker.substr(8));
+            BOOST_TEST(marker == "caviar: " + std::to_string(left_out) +
+                                     " bytes of output left out here (log_limit = " +
+                                     std::to_string(o.limit) +
+                                     " bytes keeps the head and the tail)\n");
+            std::string head = log.substr(0, at), tail = log.substr(eol + 1);
+            BOOST_TEST(head.size() + tail.size() + left_out == full.size());
+            BOOST_TEST(full.compare(0, head.size(), head) == 0);
+            BOOST_TEST(full.compare(full.size() - tail.size(), tail.size(), tail) == 0);
+            BOOST_TEST(head.size() <= static_cast<std::size_t>(o.limit / 2));
+            BOOST_TEST(tail.size() <= static_cast<std::size_t>(o.limit - o.limit / 2));
+            BOOST_TEST((head.empty() || head.back() == '\n'));  // whole lines
+            BOOST_TEST(full[full.size() - tail.size() - 1] == '\n');
+            BOOST_TEST(tail.ends_with("loss=0.5\n"));
+            if (!o.one_line) BOOST_TEST(head.starts_with("output line 1: "));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(destroying_a_running_run_stops_the_program_and_its_children) {
@@ -545,33 +769,322 @@ BOOST_AUTO_TEST_CASE(caviar_runs_a_study_of_a_shell_script) {
     BOOST_TEST(good > 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_its_programs_with_it) {
-    // kill -9 (or a second Ctrl-C) gives the host no chance to stop its programs: the kernel
-    // sends them SIGTERM when it dies (PR_SET_PDEATHSIG), so none runs on as an orphan.
-    temp_dir dir;
-    script(dir, "hang.sh", "echo $$ > \"pid-$1\"\nexec sleep 60\n");
-    auto file = dir.write("study.toml",
-                          "[experiment]\nname = \"hang\"\ntrials = 2\nseed = 1\nthreads = 2\n"
-                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
-                          "store = \"s.db\"\n[space]\nx = { int = [1, 1000] }\n"
-                          "[model]\nplugin = \"command\"\nargs = \"./hang.sh {x}\"\n"
-                          "metrics = \"value\"\nmax_steps = 1\n");
-    caviar::test::process p({bin, "run", file.string(), "-q"});
-    std::vector<pid_t> programs;
-    for (int i = 0; i < 500 && programs.size() < 2; ++i) {
+namespace {
+
+// An experiment of `trials` trials of ./PROGRAM {x} (the script is written by the test), with
+// extra lines for [experiment] and [model].
+std::string experiment_file(const std::string& name, const std::string& program, int trials,
+                            const std::string& experiment_lines, const std::string& model_lines,
+                            const std::string& space = "x = { int = [1, 1000] }\n") {
+    return "[experiment]\nname = \"" + name + "\"\ntrials = " + std::to_string(trials) +
+           "\nseed = 1\nobjective = { metric = \"value\", direction = \"minimize\" }\n"
+           "store = \"s.db\"\n" +
+           experiment_lines + "[space]\n" + space + "[model]\nplugin = \"command\"\nargs = \"./" +
+           program + " {x}\"\nmetrics = \"value\"\n" + model_lines;
+}
+
+// Waits for p to exit, at most `limit` seconds (then kills it: a test must not hang).
+caviar::test::process_result wait_at_most(caviar::test::process& p, double limit) {
+    std::atomic<bool> over{false};
+    std::thread guard([&] {
+        auto t0 = clock_type::now();
+        while (!over && seconds_since(t0) < limit)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!over) p.signal(SIGKILL);
+    });
+    auto r = p.wait();
+    over = true;
+    guard.join();
+    return r;
+}
+
+// The pids written to the files named `prefix*` in dir, once there are `count` of them.
+std::vector<pid_t> pids_in(const temp_dir& dir, const std::string& prefix, std::size_t count) {
+    std::vector<pid_t> pids;
+    for (int i = 0; i < 500 && pids.size() < count; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        programs.clear();
-        // The programs run in the experiment's folder.
+        pids.clear();
         for (const auto& f : fs::directory_iterator(dir.path()))
-            if (f.path().filename().string().starts_with("pid-") && fs::file_size(f.path()) > 0)
-                programs.push_back(read_pid(f.path()));
+            if (f.path().filename().string().starts_with(prefix) && fs::file_size(f.path()) > 0)
+                pids.push_back(read_pid(f.path()));
     }
-    BOOST_TEST_REQUIRE(programs.size() == 2u);
-    for (pid_t pid : programs) BOOST_TEST_REQUIRE(alive(pid));
-    p.signal(SIGKILL);
-    p.wait();
-    for (pid_t pid : programs)
-        BOOST_TEST(eventually_dead(pid), "program " << pid << " outlived caviar");
+    return pids;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_killed_caviar_takes_every_process_of_its_programs_with_it) {
+    // kill -9, or a second Ctrl-C, gives caviar no chance to stop its programs: each program's
+    // keeper sees caviar go and stops its whole tree (SIGTERM, SIGKILL after grace): a
+    // grandchild in the program's group, one that moved to a session of its own, a program
+    // that ignores SIGTERM. The keepers end too.
+    struct death {
+        std::string name;
+        std::vector<int> signals;
+    };
+    const std::vector<death> deaths = {{"kill -9", {SIGKILL}}, {"double Ctrl-C", {SIGINT, SIGINT}}};
+    for (const auto& d : deaths) {
+        BOOST_TEST_CONTEXT(d.name) {
+            temp_dir dir;
+            // Every program ignores SIGTERM but the polite one, so the first Ctrl-C leaves caviar
+            // waiting out their grace when the second one comes.
+            script(dir, "tree.sh",
+                   "kind=$1\n"
+                   "[ $kind = polite ] || trap '' TERM\n"
+                   "case $kind in\n"
+                   "  group) sleep 60 & echo $! > child-$kind ;;\n"
+                   "  session) setsid sleep 60 & c=$!\n"
+                   "    while [ \"$(cut -d' ' -f5 /proc/$c/stat)\" != $c ]; do sleep 0.01; done\n"
+                   "    echo $c > child-$kind ;;\n"
+                   "  polite) sleep 60 & echo $! > child-$kind ;;\n"
+                   "esac\n"
+                   "echo $PPID > keeper-$kind\n"
+                   "echo $$ > program-$kind\n"
+                   "while :; do sleep 0.05; done\n");
+            auto file = dir.write(
+                "study.toml",
+                experiment_file("tree", "tree.sh", 4, "threads = 4\n[sampler]\nplugin = \"grid\"\n",
+                                "max_steps = 1\ngrace = 1\n",
+                                "x = { choices = [\"group\", \"session\", \"stubborn\", "
+                                "\"polite\"] }\n"));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            auto programs = pids_in(dir, "program-", 4);
+            auto children = pids_in(dir, "child-", 3);
+            auto keepers = pids_in(dir, "keeper-", 4);
+            kill_on_exit cleanup;
+            for (const auto* v : {&programs, &children, &keepers})
+                cleanup.pids.insert(cleanup.pids.end(), v->begin(), v->end());
+            BOOST_TEST_REQUIRE(programs.size() == 4u);
+            BOOST_TEST_REQUIRE(children.size() == 3u);
+            BOOST_TEST_REQUIRE(keepers.size() == 4u);
+            for (pid_t pid : cleanup.pids) BOOST_TEST_REQUIRE(alive(pid));
+            for (std::size_t i = 0; i < d.signals.size(); ++i) {
+                if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                p.signal(d.signals[i]);
+            }
+            auto r = wait_at_most(p, 10);
+            BOOST_TEST(r.exit_code == 128 + d.signals.back(), r.err);
+            auto t0 = clock_type::now();
+            // SIGTERM at once, SIGKILL a grace (1 s) later.
+            for (pid_t pid : cleanup.pids) {
+                for (int i = 0; i < 400 && alive(pid); ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                BOOST_TEST(!alive(pid), "process " << pid << " outlived caviar");
+            }
+            BOOST_TEST(seconds_since(t0) < 4.0);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_gives_a_program_grace_after_its_last_report_not_forever) {
+    // max_steps = 1 and a program that runs on: the trial completes with its report a grace
+    // (1 s) after it, instead of waiting the 300 s the program would take.
+    temp_dir dir;
+    script(dir, "linger.sh", "echo value=$1\nexec sleep 300\n");
+    auto file = dir.write("study.toml", experiment_file("linger", "linger.sh", 2, "threads = 2\n",
+                                                        "max_steps = 1\ngrace = 1\n"));
+    auto t0 = clock_type::now();
+    caviar::test::process p({bin, "run", file.string(), "-q"});
+    auto r = wait_at_most(p, 30);
+    BOOST_TEST(r.exit_code == 0, r.err);
+    BOOST_TEST(seconds_since(t0) < 10.0);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 2u);
+    for (const auto& t : trials) {
+        BOOST_TEST(t["state"] == "complete", t.dump());
+        BOOST_TEST(t["steps"] == 1);
+        BOOST_TEST(t["value"].get<double>() == t["params"]["x"].get<double>());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_timeout_while_the_program_should_exit_fails_with_timeout_and_its_steps) {
+    // One report, then the program runs on; the timeout (1 s) comes while caviar waits for its
+    // next report or its exit.
+    struct wait {
+        std::string name, model_lines;
+    };
+    const std::vector<wait> waits = {
+        {"until it exits (max_steps = 0)", "max_steps = 0\n"},
+        {"for its next report (max_steps = 3)", "max_steps = 3\n"},
+        {"for its exit after its last report (max_steps = 1, grace = 30)",
+         "max_steps = 1\ngrace = 30\n"},
+    };
+    for (const auto& w : waits) {
+        BOOST_TEST_CONTEXT(w.name) {
+            temp_dir dir;
+            script(dir, "slow.sh", "echo value=$1\nexec sleep 300\n");
+            auto file = dir.write(
+                "study.toml",
+                experiment_file("slow", "slow.sh", 1, "trial_timeout = \"1s\"\n", w.model_lines));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            auto r = wait_at_most(p, 30);
+            BOOST_TEST(r.exit_code == 1, r.err);  // its only trial failed
+            auto trials = trials_json(dir / "s.db");
+            BOOST_TEST_REQUIRE(trials.size() == 1u);
+            const auto& t = trials[0];
+            BOOST_TEST(t["state"] == "failed");
+            BOOST_TEST(t["error"].get<std::string>().rfind("timeout:", 0) == 0u, t["error"]);
+            BOOST_TEST(t["steps"] == 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(one_ctrl_c_stops_a_silent_program_within_its_grace) {
+    // The program reports nothing for a long time; Ctrl-C must not wait for its next report:
+    // SIGTERM at once, SIGKILL after grace (0.5 s), and the trial runs again on resume.
+    struct program {
+        std::string name, body;
+    };
+    const std::vector<program> programs = {
+        {"polite", "echo $$ > pid\nexec sleep 300\n"},
+        {"ignores SIGTERM", "trap '' TERM\necho $$ > pid\nwhile :; do sleep 0.05; done\n"},
+    };
+    for (const auto& prog : programs) {
+        BOOST_TEST_CONTEXT(prog.name) {
+            temp_dir dir;
+            script(dir, "silent.sh", prog.body);
+            auto file = dir.write("study.toml", experiment_file("silent", "silent.sh", 1, "",
+                                                                "max_steps = 3\ngrace = 0.5\n"));
+            caviar::test::process p({bin, "run", file.string(), "-q"});
+            pid_t pid = read_pid(dir / "pid");
+            kill_on_exit cleanup{{pid}};
+            BOOST_TEST_REQUIRE(alive(pid));
+            auto t0 = clock_type::now();
+            p.signal(SIGINT);
+            auto r = wait_at_most(p, 20);
+            BOOST_TEST(r.exit_code == 130, r.err);
+            BOOST_TEST(seconds_since(t0) < 3.0);
+            BOOST_TEST(!alive(pid));
+            auto trials = trials_json(dir / "s.db");
+            BOOST_TEST_REQUIRE(trials.size() == 1u);
+            BOOST_TEST(trials[0]["state"] == "queued", trials[0].dump());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_caps_stdout_log_at_log_limit) {
+    temp_dir dir;
+    // 3 MB of output, then the report.
+    script(dir, "chatty.sh",
+           "i=0\nwhile [ $i -lt 3000 ]; do printf '%01000d\\n' $i; i=$((i + 1)); done\n"
+           "echo value=$1\n");
+    auto file = dir.write("study.toml", experiment_file("chatty", "chatty.sh", 1, "",
+                                                        "max_steps = 1\nlog_limit = 65536\n"));
+    auto r = caviar::test::run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0]["state"] == "complete");
+    auto log = dir / "s-files/chatty/trial-0/stdout.log";
+    BOOST_TEST(fs::file_size(log) <= 65536u + 200u);
+    // Head, marker line, tail: together with what was left out, every byte the program wrote.
+    auto text = slurp(log);
+    auto at = text.find("\ncaviar: ");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    auto eol = text.find('\n', at + 1);
+    std::size_t left_out = std::stoul(text.substr(at + 9));
+    std::size_t written =
+        3000 * 1001 +
+        ("value=" + std::to_string(trials[0]["params"]["x"].get<int>()) + "\n").size();
+    BOOST_TEST(at + 1 + (text.size() - eol - 1) + left_out == written);
+    BOOST_TEST(text.starts_with(std::string(1000, '0') + "\n"));
+    BOOST_TEST(
+        text.ends_with("value=" + std::to_string(trials[0]["params"]["x"].get<int>()) + "\n"));
+}
+
+BOOST_AUTO_TEST_CASE(caviar_takes_args_and_metrics_as_arrays) {
+    temp_dir dir;
+    script(dir, "args.sh", "printf '%s\\0' \"$@\" > args-$CAVIAR_TRIAL\necho value=1 other=2\n");
+    auto file = dir.write("study.toml",
+                          "[experiment]\nname = \"arrays\"\ntrials = 1\nseed = 1\n"
+                          "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                          "store = \"s.db\"\n[space]\nx = { choices = [\"a b\"] }\n"
+                          "[model]\nplugin = \"command\"\n"
+                          "args = [\"./args.sh\", \"--x={x}\", \"no 'shell' here\", \"{{x}}\"]\n"
+                          "metrics = [\"value\", \"other\"]\nmax_steps = 1\n");
+    auto r = caviar::test::run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto trials = trials_json(dir / "s.db");
+    BOOST_TEST_REQUIRE(trials.size() == 1u);
+    BOOST_TEST(trials[0]["state"] == "complete");
+    BOOST_TEST(trials[0]["metrics"]["other"] == 2);
+    auto all = slurp(dir / "args-0");
+    BOOST_TEST(all == std::string("--x=a b\0no 'shell' here\0{x}\0", 28));
+
+    // --set takes an array too, and the string form still works beside it.
+    auto store = dir / "set.db";
+    r = caviar::test::run({bin, "run", file.string(), "-q", "--store", store.string(), "--set",
+                           "model.args=[\"./args.sh\", \"{x} c\"]", "--set",
+                           "model.metrics=value, other"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(trials_json(store)[0]["state"] == "complete");
+    BOOST_TEST(slurp(dir / "args-0") == std::string("a b c\0", 6));
+}
+
+BOOST_AUTO_TEST_CASE(bad_args_metrics_and_log_limit_are_reported_at_their_place) {
+    struct bad {
+        std::string line;  // the [model] line under test
+        std::string message;
+        int column;  // of the value at fault
+    };
+    const std::vector<bad> cases = {
+        {"args = [\"./p.sh\", 3]",
+         "[model] option \"args\": element 2 is 3; an array option holds strings only", 19},
+        {"args = 3", "[model] args must be an array of strings (or a single string), got 3", 1},
+        {"args = []", "[model] args names no program", 1},
+        {"args = \"sh -c 'oops\"", "[model] args: unterminated ' quote", 1},
+        {"metrics = []", "[model] metrics lists no metric", 1},
+        {"metrics = [\"value\", [\"x\"]]",
+         "element 2 is an array; an array option holds strings only", 21},
+        {"env = [\"x\"]", "[model] env must be a bool (true or false), got [\"x\"]", 1},
+        {"log_limit = 100",
+         "[model] log_limit must be 0 (keep all) or at least 4096 bytes, got 100", 1},
+        {"log_limit = -1", "[model] log_limit must be >= 0, got -1", 1},
+        {"log_limit = \"10MB\"", "[model] log_limit must be an int, got \"10MB\"", 1},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.line) {
+            temp_dir dir;
+            script(dir, "p.sh", "echo value=1\n");
+            std::string model = "[model]\nplugin = \"command\"\n";
+            auto key = c.line.substr(0, c.line.find(' '));
+            if (key != "args") model += "args = \"./p.sh\"\n";
+            if (key != "metrics") model += "metrics = \"value\"\n";
+            int line = 9 + (key != "args") + (key != "metrics");
+            auto file = dir.write("study.toml",
+                                  "[experiment]\nname = \"bad\"\ntrials = 1\n"
+                                  "objective = { metric = \"value\", direction = \"minimize\" }\n"
+                                  "[space]\nx = { float = [0.0, 1.0] }\n" +
+                                      model + c.line + "\n");
+            auto r = caviar::test::run({bin, "validate", file.string()});
+            BOOST_TEST(r.exit_code == 2, r.out);
+            auto where = file.string() + ":" + std::to_string(line) + ":";
+            BOOST_TEST(r.err.find(where) != std::string::npos, r.err);
+            BOOST_TEST(r.err.find(c.message) != std::string::npos, r.err);
+            if (c.column > 1)
+                BOOST_TEST(
+                    r.err.find(where + std::to_string(c.column) + ": error:") != std::string::npos,
+                    r.err);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(caviar_plugins_shows_the_string_list_type) {
+    auto text = caviar::test::run({bin, "plugins"});
+    BOOST_TEST_REQUIRE(text.exit_code == 0, text.err);
+    BOOST_TEST(text.out.find("args           (string list, required)") != std::string::npos,
+               text.out);
+    BOOST_TEST(text.out.find("log_limit      (int, default 10485760)") != std::string::npos);
+    auto j = json::parse(caviar::test::run({bin, "plugins", "--json"}).out);
+    bool found = false;
+    for (const auto& p : j["plugins"])
+        if (p["name"] == "command")
+            for (const auto& o : p["options"])
+                if (o["name"] == "metrics") {
+                    found = true;
+                    BOOST_TEST(o["type"] == "string list");
+                }
+    BOOST_TEST(found);
 }
 
 BOOST_AUTO_TEST_CASE(caviar_tunes_the_python_example) {

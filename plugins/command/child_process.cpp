@@ -1,5 +1,8 @@
 #include "child_process.hpp"
 
+#include "keeper.hpp"
+
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -8,7 +11,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,47 +47,6 @@ int open_pidfd(pid_t pid) {
     return -1;
 }
 
-// In the child, between fork and exec: async-signal-safe calls only (the parent has threads).
-// On failure it writes {stage, errno} to report_fd, which exec would otherwise close.
-[[noreturn]] void exec_child(const char* program, char* const* argv, char* const* envp,
-                             const char* cwd, const int (&stdio)[3], int report_fd, pid_t host) {
-    ::setpgid(0, 0);
-    // If the host dies without stopping it (kill -9, a second Ctrl-C), the program gets
-    // SIGTERM instead of running on as an orphan. The check closes the race with a host that
-    // died before the prctl.
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != host) ::_exit(127);
-    // The host may block or ignore signals in its threads; a program must start with neither,
-    // or SIGTERM would not reach it.
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD})
-        ::sigaction(s, &dfl, nullptr);
-    for (int i = 0; i < 3; ++i) {
-        if (stdio[i] == i)
-            ::fcntl(i, F_SETFD, 0);
-        else
-            ::dup2(stdio[i], i);
-    }
-#if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
-    // Descriptors the host opened without close-on-exec (its store, ...) stay out of the program.
-    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-#endif
-    int failure[2] = {0, 0};
-    if (::chdir(cwd) != 0) {
-        failure[0] = 1;
-    } else {
-        ::execve(program, argv, envp);
-        failure[0] = 2;
-    }
-    failure[1] = errno;
-    [[maybe_unused]] auto n = ::write(report_fd, failure, sizeof failure);
-    ::_exit(127);
-}
-
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
     std::vector<char*> out;
     out.reserve(v.size() + 1);
@@ -103,20 +65,18 @@ std::string exit_status::describe() const {
 }
 
 child_process::child_process(const launch_spec& spec) {
-    // Everything the child needs is prepared before fork: it may not allocate.
+    // Everything the keeper and the program need is prepared before fork: they may not
+    // allocate.
     auto argv = c_strings(spec.argv);
     auto envp = c_strings(spec.env);
     std::string program = spec.program.string(), cwd = spec.cwd.string();
 
     int stdio[3] = {-1, -1, -1};
-    int out[2] = {-1, -1}, report[2] = {-1, -1};
+    int out[2] = {-1, -1}, start[2] = {-1, -1}, control[2] = {-1, -1};
     auto close_all = [&] {
-        close_fd(stdio[0]);
-        close_fd(stdio[2]);
-        close_fd(out[0]);
-        close_fd(out[1]);
-        close_fd(report[0]);
-        close_fd(report[1]);
+        for (int* fd : {&stdio[0], &stdio[2], &out[0], &out[1], &start[0], &start[1], &control[0],
+                        &control[1]})
+            close_fd(*fd);
     };
     try {
         stdio[0] = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -126,47 +86,80 @@ child_process::child_process(const launch_spec& spec) {
             throw std::runtime_error("cannot create " + spec.stderr_file.string() + ": " +
                                      error_text(errno));
         make_pipe(out);
-        make_pipe(report);
+        make_pipe(start);
+        // Close-on-exec too: only caviar and the keeper may hold it, or the keeper would not
+        // see caviar die.
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0)
+            throw std::runtime_error("cannot create a socket: " + error_text(errno));
     } catch (...) {
         close_all();
         throw;
     }
     stdio[1] = out[1];
 
-    const pid_t host = ::getpid();
-    pid_ = ::fork();
-    if (pid_ == 0)
-        exec_child(program.c_str(), argv.data(), envp.data(), cwd.c_str(), stdio, report[1], host);
+    const double grace_ms = std::clamp(spec.grace.count() * 1000.0, 0.0, 1e9);
+    const keeper::plan plan{.program = program.c_str(),
+                            .argv = argv.data(),
+                            .envp = envp.data(),
+                            .cwd = cwd.c_str(),
+                            .stdio = {stdio[0], stdio[1], stdio[2]},
+                            .start_fd = start[1],
+                            .control_fd = control[1],
+                            .grace_ms = static_cast<int>(grace_ms)};
+    keeper_ = ::fork();
+    if (keeper_ == 0) keeper::run(plan);
     int fork_error = errno;
     close_fd(stdio[0]);
     close_fd(stdio[2]);
     close_fd(out[1]);
-    close_fd(report[1]);
-    if (pid_ < 0) {
+    close_fd(start[1]);
+    close_fd(control[1]);
+    if (keeper_ < 0) {
         close_all();
         throw std::runtime_error("cannot start a process: " + error_text(fork_error));
     }
+    control_ = control[0];
+    control[0] = -1;
 
-    // The report pipe reaches end of file when exec succeeds (close-on-exec), so after this
-    // read the program runs in its own group and may be signalled.
-    int failure[2] = {0, 0};
-    ssize_t n;
-    while ((n = ::read(report[0], failure, sizeof failure)) < 0 && errno == EINTR) {
-    }
-    close_fd(report[0]);
-    if (n == static_cast<ssize_t>(sizeof failure)) {
-        int status;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    // The start pipe reaches end of file once the keeper has forked the program and the
+    // program has exec'd (close-on-exec) or failed to: after that it runs in its own group.
+    keeper::start_message failure{};
+    bool failed = false;
+    std::size_t have = 0;
+    char buf[sizeof(keeper::start_message) * 4];
+    for (;;) {
+        ssize_t n = ::read(start[0], buf + have, sizeof buf - have);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        have += static_cast<std::size_t>(n);
+        while (have >= sizeof(keeper::start_message)) {
+            keeper::start_message m;
+            std::memcpy(&m, buf, sizeof m);
+            std::memmove(buf, buf + sizeof m, have - sizeof m);
+            have -= sizeof m;
+            if (m.what == keeper::start_message::started) {
+                pid_ = m.value;
+            } else if (!failed) {
+                failure = m;
+                failed = true;
+            }
         }
-        reaped_ = true;
+    }
+    close_fd(start[0]);
+    if (failed || pid_ <= 0) {
+        reap_locked();  // the keeper ends on its own once the program has
         close_fd(out[0]);
-        throw std::runtime_error(
-            (failure[0] == 1 ? "cannot enter the folder " + cwd : "cannot execute " + program) +
-            ": " + error_text(failure[1]));
+        auto why = [&](const std::string& what) { return what + ": " + error_text(failure.value); };
+        throw std::runtime_error(!failed ? "cannot start a process: its keeper ended early"
+                                 : failure.what == keeper::start_message::fork_failed
+                                     ? why("cannot start a process")
+                                 : failure.what == keeper::start_message::chdir_failed
+                                     ? why("cannot enter the folder " + cwd)
+                                     : why("cannot execute " + program));
     }
     out_fd_ = out[0];
     ::fcntl(out_fd_, F_SETFL, ::fcntl(out_fd_, F_GETFL) | O_NONBLOCK);
-    pid_fd_ = open_pidfd(pid_);
+    pid_fd_ = open_pidfd(keeper_);
 }
 
 child_process::~child_process() {
@@ -182,9 +175,9 @@ bool child_process::exited() {
     std::lock_guard lock(mutex_);
     if (reaped_) return true;
     siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+    if (::waitid(P_PID, static_cast<id_t>(keeper_), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
         return errno == ECHILD;  // reaped behind our back (SIGCHLD ignored): gone all the same
-    return info.si_pid == pid_;
+    return info.si_pid == keeper_;
 }
 
 exit_status child_process::reap() {
@@ -194,17 +187,23 @@ exit_status child_process::reap() {
 
 exit_status child_process::reap_locked() {
     if (reaped_) return status_;
-    // Until the program is reaped its pid cannot be reused, so the group id is still ours:
-    // anything left in it (a background child, or the program after its grace) dies now.
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
+    // Anything of the tree still running (the program after its grace) dies now; the keeper
+    // then reaps it all, sends the program's status and exits.
+    char kill = SIGKILL;
+    [[maybe_unused]] auto sent = ::send(control_, &kill, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    int keeper_status = 0;
     pid_t r;
-    while ((r = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+    while ((r = ::waitpid(keeper_, &keeper_status, 0)) < 0 && errno == EINTR) {
+    }
+    int status = 0;
+    ssize_t got;
+    while ((got = ::recv(control_, &status, sizeof status, MSG_DONTWAIT)) < 0 && errno == EINTR) {
     }
     reaped_ = true;
+    close_fd(control_);
     close_fd(pid_fd_);
-    if (r != pid_)
-        status_ = {.signalled = true, .code = SIGKILL};  // status lost (reaped elsewhere)
+    if (got != static_cast<ssize_t>(sizeof status))
+        status_ = {.signalled = true, .code = SIGKILL};  // status lost (the keeper was killed)
     else if (WIFSIGNALED(status))
         status_ = {.signalled = true, .code = WTERMSIG(status)};
     else
@@ -234,7 +233,11 @@ exit_status child_process::stop(std::chrono::duration<double> grace) {
 void child_process::signal_group(int sig) noexcept {
     try {
         std::lock_guard lock(mutex_);
-        if (!reaped_) ::kill(-pid_, sig);
+        // The keeper signals the tree: it alone knows whether the program's pid is still its.
+        char byte = static_cast<char>(sig);
+        if (!reaped_) {
+            [[maybe_unused]] auto sent = ::send(control_, &byte, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
     } catch (...) {
         // A mutex that cannot lock leaves the signal to the destructor's SIGKILL.
     }

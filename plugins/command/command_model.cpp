@@ -34,28 +34,42 @@ namespace fs = std::filesystem;
 // Placeholders every trial has besides its params.
 const std::vector<std::string> builtin_names = {"trial", "seed", "workdir", "params_json"};
 
-std::vector<std::string> read_metric_names(const std::string& text) {
+// One metric name, checked; `names` holds those before it.
+std::string checked_metric_name(const std::string& n, const std::vector<std::string>& names) {
+    bool ok = !n.empty() && (std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_');
+    for (char c : n)
+        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+                    c == '-' || c == '/');
+    if (!ok)
+        throw option_error("metrics", "metric name \"" + n +
+                                          "\" must start with a letter and hold only letters, "
+                                          "digits and _ . - /");
+    if (n == "step")
+        throw option_error("metrics", "\"step\" numbers the reports and cannot be a metric name");
+    if (std::find(names.begin(), names.end(), n) != names.end())
+        throw option_error("metrics", "metric \"" + n + "\" is listed twice in metrics");
+    return n;
+}
+
+// metrics = "val_loss, val_accuracy" (names separated by commas) or ["val_loss", "val_accuracy"].
+std::vector<std::string> read_metric_names(const options& o) {
     std::vector<std::string> names;
+    if (o.is_list("metrics")) {
+        for (const auto& n : o.get_string_list("metrics"))
+            names.push_back(checked_metric_name(n, names));
+        if (names.empty()) throw option_error("metrics", "metrics lists no metric");
+        return names;
+    }
+    const std::string& text = o.get_string("metrics");
     std::string name;
     auto flush = [&] {
         auto first = name.find_first_not_of(" \t"), last = name.find_last_not_of(" \t");
         std::string n = first == std::string::npos ? "" : name.substr(first, last - first + 1);
         if (n.empty())
-            throw std::invalid_argument("metrics must be metric names separated by commas, got \"" +
-                                        text + "\"");
-        bool ok = std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_';
-        for (char c : n)
-            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-                        c == '-' || c == '/');
-        if (!ok)
-            throw std::invalid_argument("metric name \"" + n +
-                                        "\" must start with a letter and hold only letters, "
-                                        "digits and _ . - /");
-        if (n == "step")
-            throw std::invalid_argument("\"step\" numbers the reports and cannot be a metric name");
-        if (std::find(names.begin(), names.end(), n) != names.end())
-            throw std::invalid_argument("metric \"" + n + "\" is listed twice in metrics");
-        names.push_back(n);
+            throw option_error(
+                "metrics",
+                "metrics must be metric names separated by commas, got \"" + text + "\"");
+        names.push_back(checked_metric_name(n, names));
         name.clear();
     };
     for (char c : text) {
@@ -67,6 +81,24 @@ std::vector<std::string> read_metric_names(const std::string& text) {
     flush();
     return names;
 }
+
+// args = "python3 train.py --lr={lr}" (split like a shell would) or an array, each element one
+// argument as it is (no splitting, no quotes to honour).
+std::vector<std::string> read_args(const options& o) {
+    std::vector<std::string> words;
+    try {
+        words = o.is_list("args") ? o.get_string_list("args") : split_words(o.get_string("args"));
+    } catch (const option_error&) {
+        throw;
+    } catch (const std::invalid_argument& e) {
+        throw option_error("args", std::string("args: ") + e.what());  // an unterminated quote
+    }
+    if (words.empty() || words[0].empty()) throw option_error("args", "args names no program");
+    return words;
+}
+
+// Small enough to keep a head and a tail worth reading; 0 keeps everything.
+constexpr std::int64_t min_log_limit = 4096;
 
 // CAVIAR_PARAM_<NAME>: the name upper-cased, anything but letters and digits as '_'.
 std::string env_name(const std::string& param) {
@@ -122,14 +154,15 @@ public:
                     "(JSON lines or name=value)",
                 .options = {
                     {.name = "args",
-                     .type = option_type::string,
-                     .help = "the program and its arguments, split like a shell would (quotes "
-                             "honoured, no shell runs); {param} is replaced inside each argument, "
-                             "as are {trial}, {seed}, {workdir} and {params_json}"},
+                     .type = option_type::string_list,
+                     .help = "the program and its arguments: an array, one argument each, or a "
+                             "string split like a shell would (quotes honoured; no shell runs "
+                             "either way); {param} is replaced inside each argument, as are "
+                             "{trial}, {seed}, {workdir} and {params_json}"},
                     {.name = "metrics",
-                     .type = option_type::string,
-                     .help = "the metrics the program reports, comma-separated "
-                             "(e.g. \"val_loss, val_accuracy\")"},
+                     .type = option_type::string_list,
+                     .help = "the metrics the program reports: an array of names, or one string "
+                             "with names separated by commas (e.g. \"val_loss, val_accuracy\")"},
                     {.name = "max_steps",
                      .type = option_type::integer,
                      .default_value = std::int64_t{0},
@@ -154,28 +187,40 @@ public:
                     {.name = "grace",
                      .type = option_type::real,
                      .default_value = 5.0,
-                     .help = "seconds between SIGTERM and SIGKILL when a run is stopped early",
+                     .help = "seconds a program is given: to exit after its last expected "
+                             "report, and between SIGTERM and SIGKILL when it is stopped",
                      .min = 0.0},
                     {.name = "stderr_tail",
                      .type = option_type::integer,
                      .default_value = std::int64_t{20},
                      .help = "lines of the program's stderr quoted when its trial fails",
                      .min = 0.0},
+                    {.name = "log_limit",
+                     .type = option_type::integer,
+                     .default_value = std::int64_t{10} << 20,
+                     .help = "bytes of the program's stdout kept in stdout.log: the head and the "
+                             "tail, with a line saying how much was left out between them "
+                             "(0 = keep all; else at least 4096)",
+                     .min = 0.0},
                 }};
     }
 
     explicit command_model(const options& o)
-        : words_(split_words(o.get_string("args"))),
-          metric_names_(read_metric_names(o.get_string("metrics"))),
+        : words_(read_args(o)),
+          metric_names_(read_metric_names(o)),
           max_steps_(o.get_int("max_steps")),
           cwd_(o.get_string("cwd")),
           env_(o.get_bool("env")),
           params_file_(o.get_bool("params_file")),
           grace_(o.get_real("grace")),
-          stderr_tail_(static_cast<std::size_t>(o.get_int("stderr_tail"))) {
-        if (words_.empty()) throw std::invalid_argument("args names no program");
+          stderr_tail_(static_cast<std::size_t>(o.get_int("stderr_tail"))),
+          log_limit_(o.get_int("log_limit")) {
         if (!std::isfinite(grace_) || grace_ < 0)
-            throw std::invalid_argument("grace must be a number of seconds >= 0");
+            throw option_error("grace", "grace must be a number of seconds >= 0");
+        if (log_limit_ != 0 && log_limit_ < min_log_limit)
+            throw option_error("log_limit", "log_limit must be 0 (keep all) or at least " +
+                                                std::to_string(min_log_limit) + " bytes, got " +
+                                                std::to_string(log_limit_));
         std::error_code ec;
         if (!fs::is_directory(cwd_, ec))
             throw std::invalid_argument("cwd \"" + cwd_.string() + "\" is not a folder");
@@ -232,6 +277,7 @@ public:
         spec.program = program_.empty() ? find_program(spec.argv[0], cwd_) : program_;
         spec.cwd = cwd_;
         spec.stderr_file = workdir / "stderr.log";
+        spec.grace = std::chrono::duration<double>(grace_);
 
         std::vector<std::pair<std::string, std::string>> extra;
         if (env_) {
@@ -258,8 +304,10 @@ public:
 
         return std::make_unique<command_run>(
             spec, run_settings{.metric_names = metric_names_,
+                               .max_steps = max_steps_,
                                .grace = std::chrono::duration<double>(grace_),
                                .stderr_tail = stderr_tail_,
+                               .log_limit = static_cast<std::uint64_t>(log_limit_),
                                .workdir = workdir});
     }
 
@@ -275,6 +323,7 @@ private:
     bool params_file_;
     double grace_;
     std::size_t stderr_tail_;
+    std::int64_t log_limit_;
     fs::path program_;                     // found in the constructor, or per trial
     std::vector<std::string> dimensions_;  // set by prepare()
 };

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -24,6 +26,12 @@ constexpr auto drain_time = std::chrono::seconds(2);
 // A "line" longer than this is cut and taken as is, so a program cannot exhaust our memory.
 constexpr std::size_t max_line = std::size_t{1} << 20;
 
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", s);
+    return buf;
+}
+
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -34,10 +42,8 @@ std::string joined(const std::vector<std::string>& names) {
 
 command_run::command_run(const launch_spec& spec, run_settings settings)
     : settings_(std::move(settings)),
-      program_(spec.argv.empty() ? spec.program.string() : spec.argv[0]) {
-    log_.open(settings_.workdir / "stdout.log", std::ios::trunc);
-    if (!log_)
-        throw std::runtime_error("cannot create " + (settings_.workdir / "stdout.log").string());
+      program_(spec.argv.empty() ? spec.program.string() : spec.argv[0]),
+      log_(settings_.workdir / "stdout.log", settings_.log_limit) {
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
         throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
     try {
@@ -51,11 +57,9 @@ command_run::command_run(const launch_spec& spec, run_settings settings)
 
 command_run::~command_run() {
     if (!status_) {
-        if (!child_->exited()) {
-            log_ << "caviar: stopping the program (pid " << child_->pid()
-                 << "): its trial ended before it did\n";
-            log_.flush();
-        }
+        if (!child_->exited())
+            note("caviar: stopping the program (pid " + std::to_string(child_->pid()) +
+                 "): its trial ended before it did");
         child_->stop(settings_.grace);
     }
     ::close(wake_[0]);
@@ -63,10 +67,12 @@ command_run::~command_run() {
 }
 
 metrics command_run::step() {
+    if (stopped_at_end_) return last_;
     wait_for_report();
     if (!reports_.empty()) {
         last_ = std::move(reports_.front());
         reports_.pop_front();
+        ++taken_;
         return last_;
     }
     if (!status_->success() || !reported_) fail();
@@ -74,10 +80,43 @@ metrics command_run::step() {
 }
 
 bool command_run::done() const {
+    if (settings_.max_steps > 0 && taken_ >= settings_.max_steps) {
+        wait_for_exit();
+        return true;
+    }
     wait_for_report();
     if (!reports_.empty()) return false;
     if (!status_->success() || !reported_) fail();
     return true;
+}
+
+void command_run::wait_for_exit() const {
+    const auto until = clock::now() + std::chrono::duration_cast<clock::duration>(settings_.grace);
+    while (!status_) {
+        reports_.clear();  // reports beyond max_steps are not the trial's
+        wait_for_report(until);
+        if (clock::now() >= until) break;
+    }
+    if (!status_ && exited_) {  // it exited in time, its last output still to read
+        if (!output_closed_) read_output();
+        finish_output();
+        status_ = child_->reap();
+    }
+    if (!status_) {
+        // It had its chance to save its results; a trial is not held for a program that never
+        // ends (a server it started, a loop after training).
+        note("caviar: stopping the program (pid " + std::to_string(child_->pid()) +
+             "): it was still running " + seconds(settings_.grace.count()) +
+             " after its last expected report (max_steps = " + std::to_string(settings_.max_steps) +
+             ")");
+        status_ = child_->stop(settings_.grace);
+        stopped_at_end_ = true;
+        if (!output_closed_) read_output();  // the tree is gone: whatever is left, then the end
+        finish_output();
+        return;
+    }
+    if (stopped_at_end_) return;
+    if (!status_->success() || !reported_) fail();
 }
 
 void command_run::cancel() noexcept {
@@ -87,7 +126,7 @@ void command_run::cancel() noexcept {
     [[maybe_unused]] auto n = ::write(wake_[1], &wake, 1);
 }
 
-void command_run::wait_for_report() const {
+void command_run::wait_for_report(std::optional<clock::time_point> until) const {
     for (;;) {
         if (cancelled_) {
             if (!status_) status_ = child_->stop(settings_.grace);
@@ -120,22 +159,28 @@ void command_run::wait_for_report() const {
         } else if (exit < 0) {
             timeout = 50;  // no pidfd: look for the exit now and then
         }
+        if (until) {
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(*until - clock::now());
+            int ms = static_cast<int>(std::max<long long>(left.count(), 0) + 1);
+            timeout = timeout < 0 ? ms : std::min(timeout, ms);
+        }
         if (::poll(fds, n, timeout) < 0 && errno != EINTR)
             throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 
         if (out >= 0 && fds[out].revents != 0) read_output();
         if (!exited_ && child_->exited()) {
             exited_ = true;
+            // Its keeper has killed what it left running (background children would hold the
+            // output open forever), so the output ends soon.
             drain_deadline_ = clock::now() + drain_time;
-            // Background children would hold the output open forever; the program's zombie
-            // keeps the group id ours until it is reaped, so this cannot hit anyone else.
-            child_->signal_group(SIGKILL);
         }
         if (exited_ && !output_closed_ && clock::now() >= drain_deadline_) {
-            log_ << "caviar: warning: the program's output was still open " << drain_time.count()
-                 << " s after it exited; stopped reading it\n";
+            note("caviar: warning: the program's output was still open " +
+                 std::to_string(drain_time.count()) + " s after it exited; stopped reading it");
             output_closed_ = true;
         }
+        if (until && clock::now() >= *until && reports_.empty()) return;
     }
 }
 
@@ -167,7 +212,8 @@ void command_run::read_output() const {
 void command_run::take_line(std::string_view line) const {
     ++line_number_;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    log_ << line << '\n';
+    log_.write(line);
+    log_.write("\n");
     report_line r = read_report_line(line, settings_.metric_names);
     switch (r.what) {
         case report_line::kind::report:
@@ -175,7 +221,8 @@ void command_run::take_line(std::string_view line) const {
             reported_ = true;
             break;
         case report_line::kind::malformed:
-            log_ << "caviar: warning: line " << line_number_ << " ignored: " << r.problem << '\n';
+            note("caviar: warning: line " + std::to_string(line_number_) +
+                 " ignored: " + r.problem);
             break;
         case report_line::kind::text:
             break;
@@ -186,6 +233,11 @@ void command_run::finish_output() const {
     if (!partial_.empty()) take_line(partial_);  // a last line without its newline
     partial_.clear();
     log_.flush();
+}
+
+void command_run::note(const std::string& line) const {
+    log_.write(line);
+    log_.write("\n");
 }
 
 void command_run::fail() const {

@@ -35,9 +35,10 @@ public:
     /// Changes non-architecture params between steps (capabilities().update()).
     virtual void update(const params& p);
 
-    /// Asks a step() running on another thread to return early (a trial timeout); that step()
-    /// should then throw. Thread: called from the host's watchdog thread while step() runs, so it
-    /// must be thread-safe; the default does nothing (the run stops at its next step boundary).
+    /// Asks a step() or done() running on another thread to return early (a trial timeout, or
+    /// the study stopping: Ctrl-C, `caviar ctl stop`); that call should then throw. Thread:
+    /// called from the host's watchdog thread while step() runs, so it must be thread-safe; the
+    /// default does nothing (the run stops at its next step boundary).
     virtual void cancel() noexcept;
 };
 

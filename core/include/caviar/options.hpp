@@ -14,11 +14,16 @@
 namespace caviar {
 
 /// path: a string the host resolves relative to the experiment file before the plugin sees it.
-enum class option_type { boolean, integer, real, string, path };
+/// string_list: a TOML array of strings, `args = ["python3", "train.py"]`; a single string is
+/// accepted too and kept as it was written, so a plugin may read it its own way (the command
+/// model splits it like a shell).
+enum class option_type { boolean, integer, real, string, path, string_list };
 
 CAVIAR_API const char* to_string(option_type t);
 
-using option_value = std::variant<bool, std::int64_t, double, std::string>;
+/// string_list options hold a std::vector<std::string> (or a std::string, given as one).
+using option_value =
+    std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
 
 CAVIAR_API std::string to_string(const option_value& v);
 
@@ -48,6 +53,10 @@ public:
     double get_real(std::string_view name) const;
     /// Strings and paths (paths already absolute).
     const std::string& get_string(std::string_view name) const;
+    /// A string_list option: the array as given, or a single string as a list of one.
+    std::vector<std::string> get_string_list(std::string_view name) const;
+    /// Whether the option was given as a list rather than a single string.
+    bool is_list(std::string_view name) const;
 
     const std::map<std::string, option_value, std::less<>>& values() const { return values_; }
 

@@ -34,7 +34,7 @@
 namespace caviar {
 
 /// Bumped whenever a public header changes in a way that breaks built plugins.
-inline constexpr std::uint32_t abi_version = 3;
+inline constexpr std::uint32_t abi_version = 4;
 
 /// A plugin's descriptor, readable without creating the plugin.
 struct plugin_info {

@@ -111,6 +111,13 @@ int check_command(const args& a) {
                     v = *n.value<double>();
                 else if (n.is_string())
                     v = *n.value<std::string>();
+                else if (const auto* array = n.as_array();
+                         array &&
+                         (array->empty() || array->is_homogeneous(toml::node_type::string))) {
+                    std::vector<std::string> list;
+                    for (const auto& e : *array) list.push_back(*e.value<std::string>());
+                    v = std::move(list);
+                }
             } catch (const toml::parse_error&) {
             }
             ref.options[name] = {v, {"--option", 0, 0}};

@@ -18,6 +18,7 @@ nlohmann::json option_json(const option_value& v) {
     if (const auto* b = std::get_if<bool>(&v)) return *b;
     if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
     if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* list = std::get_if<std::vector<std::string>>(&v)) return *list;
     return std::get<std::string>(v);
 }
 

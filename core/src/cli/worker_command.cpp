@@ -3,6 +3,7 @@
 // per worker thread and talks to it over the socket.
 #include "cli/commands.hpp"
 #include "cli/experiment_loading.hpp"
+#include "cli/signals.hpp"
 #include "run/executor.hpp"
 #include "run/frames.hpp"
 #include "run/study_lock.hpp"
@@ -37,16 +38,22 @@ int worker_command(const args& a) {
         std::fprintf(stderr, "caviar __worker: started by caviar run, not by hand\n");
         return usage;
     }
-    // Dies with caviar, even by kill -9; Ctrl-C is caviar's to handle (it says when to stop).
+    // Dies with caviar, even by kill -9. Ctrl-C at a terminal reaches the trial process too: it
+    // stops its run at once (as caviar's watchdog does with runs on threads) and says so; what
+    // becomes of the trial is caviar's rule. A second one changes nothing: caviar, quitting at
+    // once, takes its trial processes with it.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) return study_failed;
-    std::signal(SIGINT, SIG_IGN);
-    std::signal(SIGTERM, SIG_IGN);
+    struct sigaction sa {};
+    sa.sa_handler = [](int sig) { stop_signal.store(sig); };
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
 
     auto setup = load_study(file, overrides);
     if (!setup) return usage;
     const experiment& e = setup->exp;
-    socket_queue queue(fd);
+    socket_queue queue(fd, &stop_signal);
     if (!send_frame(fd, 'H', {})) return study_failed;
     execute(queue, *setup->model,
             {.model_name = setup->model_plugin.info.name,

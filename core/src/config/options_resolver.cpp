@@ -13,7 +13,7 @@ namespace {
 
 std::string shown(const option_value& v) {
     if (const auto* s = std::get_if<std::string>(&v)) return '"' + *s + '"';
-    return to_string(v);
+    return to_string(v);  // a list reads as its TOML array
 }
 
 std::string number(double x) {
@@ -32,6 +32,8 @@ const char* article_and_type(option_type t) {
             return "a string";
         case option_type::path:
             return "a path (a string)";
+        case option_type::string_list:
+            return "an array of strings (or a single string)";
     }
     return "?";
 }
@@ -53,6 +55,13 @@ std::optional<option_value> as_type(const option_value& v, option_type t) {
         case option_type::path:
             if (std::holds_alternative<std::string>(v)) return v;
             break;
+        case option_type::string_list:
+            // A single string stays one: the plugin knows what it means (a shell line, a list
+            // separated by commas).
+            if (std::holds_alternative<std::string>(v) ||
+                std::holds_alternative<std::vector<std::string>>(v))
+                return v;
+            break;
     }
     return std::nullopt;
 }
@@ -70,13 +79,17 @@ public:
                                  shown(raw.value));
             return std::nullopt;
         }
-        if (const auto* s = std::get_if<std::string>(&*v);
-            s && !spec.allowed.empty() &&
-            std::find(spec.allowed.begin(), spec.allowed.end(), *s) == spec.allowed.end()) {
-            error(raw.where, spec.name + " must be one of " + quoted_list(spec.allowed) + ", got " +
-                                 shown(*v) + did_you_mean(*s, spec.allowed));
-            return std::nullopt;
-        }
+        std::vector<std::string> words;
+        if (const auto* s = std::get_if<std::string>(&*v)) words = {*s};
+        if (const auto* list = std::get_if<std::vector<std::string>>(&*v)) words = *list;
+        for (const auto& s : words)
+            if (!spec.allowed.empty() &&
+                std::find(spec.allowed.begin(), spec.allowed.end(), s) == spec.allowed.end()) {
+                error(raw.where, spec.name + " must be " + (words.size() > 1 ? "made of " : "") +
+                                     "one of " + quoted_list(spec.allowed) + ", got " +
+                                     shown(option_value{s}) + did_you_mean(s, spec.allowed));
+                return std::nullopt;
+            }
         if (spec.type == option_type::integer || spec.type == option_type::real) {
             double x = std::holds_alternative<double>(*v)
                            ? std::get<double>(*v)

@@ -1,5 +1,9 @@
 #include "config/plugin_ref_reader.hpp"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace caviar {
 
 namespace {
@@ -10,6 +14,27 @@ std::string read_name(const std::string& prefix, const char* key, const toml::no
     if (const auto* s = n.as_string(); s && !s->get().empty()) return s->get();
     r.error(where, prefix + key + " must be a non-empty string, got " + describe(n));
     return {};
+}
+
+// An array option: strings only (whether the plugin takes a list is its schema's business).
+// The error points at the first element that is not a string.
+std::optional<std::vector<std::string>> read_string_list(const std::string& prefix,
+                                                         std::string_view key,
+                                                         const toml::array& array,
+                                                         const source_pos& where, toml_reader& r) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        const auto* s = array[i].as_string();
+        if (!s) {
+            r.error(r.pos(array[i], where), prefix + "option \"" + std::string(key) +
+                                                "\": element " + std::to_string(i + 1) + " is " +
+                                                describe(array[i]) +
+                                                "; an array option holds strings only");
+            return std::nullopt;
+        }
+        out.push_back(s->get());
+    }
+    return out;
 }
 
 }  // namespace
@@ -56,9 +81,13 @@ plugin_ref read_plugin_ref(std::string_view name, const toml::node* node, const 
             ref.options[std::string(k.str())] = {n.as_floating_point()->get(), p};
         } else if (n.is_boolean()) {
             ref.options[std::string(k.str())] = {n.as_boolean()->get(), p};
+        } else if (const auto* array = n.as_array()) {
+            if (auto list = read_string_list(prefix, k.str(), *array, p, r))
+                ref.options[std::string(k.str())] = {std::move(*list), p};
         } else {
-            r.error(r.pos(n, p), prefix + "option \"" + std::string(k.str()) + "\" is " +
-                                     describe(n) + "; options must be a bool, number or string");
+            r.error(r.pos(n, p),
+                    prefix + "option \"" + std::string(k.str()) + "\" is " + describe(n) +
+                        "; options must be a bool, number, string or array of strings");
         }
     }
 

@@ -66,7 +66,8 @@ public:
 
     /// Creates the plugin object. The returned pointer's deleter keeps p.library alive, so the
     /// object may outlive the registry and p. Exceptions from the plugin's constructor are
-    /// rethrown as plugin_error naming the plugin. Call on the main thread.
+    /// rethrown as plugin_error naming the plugin, but for option_error and dimension_error,
+    /// which pass unchanged so the host can point at what they name. Call on the main thread.
     template <class Interface>
     static std::shared_ptr<Interface> create(const loaded_plugin& p, const options& o);
 

@@ -11,6 +11,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -20,41 +21,49 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// The runs in progress, so a watchdog can cancel those past the trial timeout.
+// The runs in progress, so a watchdog can cancel those past the trial timeout, and all of them
+// when the study stops: a run blocked in a step (a program that is silent for an hour) must
+// not hold the stop. An interrupted trial restarts from step 0 or its last checkpoint anyway,
+// so the step in progress is worth nothing.
 class watchlist {
 public:
+    enum class cut { none, timed_out, interrupted };
+
     struct entry {
         run* r = nullptr;
-        clock::time_point deadline;
-        bool timed_out = false;
+        std::optional<clock::time_point> deadline;
+        cut why = cut::none;
     };
 
-    void add(std::int64_t number, run* r, clock::time_point deadline) {
+    void add(std::int64_t number, run* r, std::optional<clock::time_point> deadline) {
         std::lock_guard lock(mutex_);
-        entries_[number] = {r, deadline, false};
+        entries_[number] = {r, deadline, cut::none};
     }
-    // Removes the entry (before the run is destroyed); whether the watchdog timed it out.
-    bool remove(std::int64_t number) {
+    // Removes the entry (before the run is destroyed).
+    void remove(std::int64_t number) {
+        std::lock_guard lock(mutex_);
+        entries_.erase(number);
+    }
+    // Why the watchdog cancelled the run, if it did.
+    cut why(std::int64_t number) {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(number);
-        if (it == entries_.end()) return false;
-        bool timed_out = it->second.timed_out;
-        entries_.erase(it);
-        return timed_out;
+        return it == entries_.end() ? cut::none : it->second.why;
     }
-    bool timed_out(std::int64_t number) {
+    // Cancels overdue runs, or every run once the study stops; cancel() is quick and
+    // thread-safe by contract.
+    void check(clock::time_point now, bool stopping) {
         std::lock_guard lock(mutex_);
-        auto it = entries_.find(number);
-        return it != entries_.end() && it->second.timed_out;
-    }
-    // Cancels overdue runs; cancel() is quick and thread-safe by contract.
-    void check(clock::time_point now) {
-        std::lock_guard lock(mutex_);
-        for (auto& [n, e] : entries_)
-            if (!e.timed_out && now >= e.deadline) {
-                e.timed_out = true;
-                e.r->cancel();
-            }
+        for (auto& [n, e] : entries_) {
+            if (e.why != cut::none) continue;
+            if (e.deadline && now >= *e.deadline)
+                e.why = cut::timed_out;
+            else if (stopping)
+                e.why = cut::interrupted;
+            else
+                continue;
+            e.r->cancel();
+        }
     }
 
 private:
@@ -99,7 +108,29 @@ void run_trial(work_queue& queue, const model& m, const execution_context& ctx, 
             std::int64_t n;
             ~unwatch() { w.remove(n); }
         } guard{watch, a.number};
-        if (ctx.trial_timeout > 0) watch.add(a.number, r.get(), deadline);
+        watch.add(
+            a.number, r.get(),
+            ctx.trial_timeout > 0 ? std::optional<clock::time_point>(deadline) : std::nullopt);
+        // A call the watchdog cut short threw because of it: the trial ends for the watchdog's
+        // reason, with the step it completed, if any (done() may be the call that was cut).
+        auto cut_short = [&](std::optional<metrics>& stepped) {
+            switch (watch.why(a.number)) {
+                case watchlist::cut::timed_out:
+                    if (stepped)
+                        queue.report({.trial = a.number,
+                                      .step = step,
+                                      .metrics = std::move(*stepped),
+                                      .last = true});
+                    end(trial_state::failed, timeout_message(ctx.trial_timeout));
+                    return true;
+                case watchlist::cut::interrupted:
+                    queue.interrupt(a.number);
+                    return true;
+                case watchlist::cut::none:
+                    break;
+            }
+            return false;
+        };
         if (a.checkpoint) {
             std::istringstream in(*a.checkpoint);
             r->load(in);
@@ -116,29 +147,45 @@ void run_trial(work_queue& queue, const model& m, const execution_context& ctx, 
             }
             end(trial_state::paused, std::move(reason), std::move(checkpoint));
         };
-        if (step > 0 && (r->done() || (limit > 0 && step >= limit))) {
-            end(trial_state::complete, {});
-            return;
+        if (step > 0) {
+            std::optional<metrics> none;
+            try {
+                if (r->done() || (limit > 0 && step >= limit)) {
+                    end(trial_state::complete, {});
+                    return;
+                }
+            } catch (...) {
+                if (cut_short(none)) return;
+                throw;
+            }
         }
         for (;;) {
             if (queue.stop_requested()) {
                 queue.interrupt(a.number);
                 return;
             }
-            metrics values;
+            std::optional<metrics> stepped;
+            bool last = false;
             try {
-                values = r->step();
+                stepped = r->step();
+                ++step;
+                ++steps_run;
+                last = r->done() || (limit > 0 && step >= limit);
+            } catch (const std::exception& e) {
+                if (cut_short(stepped)) return;
+                if (!stepped) throw;
+                // The program failed after its step (done() looked ahead): the step counts.
+                queue.report({.trial = a.number,
+                              .step = step,
+                              .metrics = std::move(*stepped),
+                              .last = true});
+                end(trial_state::failed, "model \"" + model_name + "\": " + e.what());
+                return;
             } catch (...) {
-                // A step interrupted by the watchdog failed because of the timeout.
-                if (watch.timed_out(a.number)) {
-                    end(trial_state::failed, timeout_message(ctx.trial_timeout));
-                    return;
-                }
+                if (cut_short(stepped)) return;
                 throw;
             }
-            ++step;
-            ++steps_run;
-            bool last = r->done() || (limit > 0 && step >= limit);
+            metrics values = std::move(*stepped);
             if (ctx.trial_timeout > 0 && clock::now() >= deadline) {
                 queue.report(
                     {.trial = a.number, .step = step, .metrics = std::move(values), .last = true});
@@ -186,14 +233,12 @@ execution_stats execute(work_queue& queue, const model& m, const execution_conte
     std::atomic<bool> over{false};
     execution_stats stats;
     std::mutex stats_mutex;
-    std::thread watchdog;
-    if (ctx.trial_timeout > 0)
-        watchdog = std::thread([&] {
-            while (!over.load()) {
-                watch.check(clock::now());
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
-        });
+    std::thread watchdog([&] {
+        while (!over.load()) {
+            watch.check(clock::now(), queue.stop_requested());
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
 #pragma omp parallel num_threads(workers)
     {
         // Nothing may escape an OpenMP region: run_trial catches the model's exceptions, and
@@ -230,7 +275,7 @@ execution_stats execute(work_queue& queue, const model& m, const execution_conte
         stats.steps += steps;
     }
     over = true;
-    if (watchdog.joinable()) watchdog.join();
+    watchdog.join();
     return stats;
 }
 

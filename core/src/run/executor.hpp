@@ -19,7 +19,9 @@ struct execution_context {
     std::filesystem::path files;  // trial N's workdir is files / "trial-N"
     int threads = 0;              // 0 = all cores
     /// Seconds a trial may run (0 = no limit). An overdue run is cancelled (run::cancel) and
-    /// stopped at its next step boundary at the latest; the trial fails with reason "timeout".
+    /// stopped at its next step boundary at the latest; the trial fails with reason "timeout",
+    /// with the steps it completed. When the study stops, every run is cancelled the same way
+    /// and its trial interrupted.
     double trial_timeout = 0;
     /// isolation = "process": the command of a trial process (trial_process.hpp), one per
     /// worker; empty: trials run on the worker threads themselves.

@@ -12,6 +12,7 @@
 
 #include "run/work_queue.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,17 +51,23 @@ private:
 /// worker (the trial process runs one trial at a time).
 class socket_queue final : public work_queue {
 public:
-    explicit socket_queue(int fd) : fd_(fd) {}
+    /// stop_flag: set asynchronously (the trial process's Ctrl-C handler), read with caviar's
+    /// own "stop" from its last decision; the executor's watchdog then cancels the run.
+    explicit socket_queue(int fd, const std::atomic<int>* stop_flag = nullptr)
+        : fd_(fd), stop_flag_(stop_flag) {}
     std::optional<assignment> next() override;
     decision report(const step_report& r) override;
     void end(const trial_end& e) override;
     void interrupt(std::int64_t trial) override;
-    bool stop_requested() const override { return stop_; }
+    bool stop_requested() const override {
+        return stop_.load() || (stop_flag_ && stop_flag_->load() != 0);
+    }
     void fail(std::string message) override;
 
 private:
     int fd_;
-    bool stop_ = false;
+    const std::atomic<int>* stop_flag_;
+    std::atomic<bool> stop_{false};  // written by the worker, read by the watchdog too
 };
 
 }  // namespace caviar
