@@ -1,8 +1,8 @@
 #include "plugin/registry.hpp"
 
-#include "config/diagnostic.hpp"
-
 #include <caviar/errors.hpp>
+
+#include "config/diagnostic.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
@@ -221,7 +221,7 @@ std::shared_ptr<Interface> registry::create(const loaded_plugin& p, const option
     try {
         object = p.library->get_alias<create_function<Interface>>("caviar_create")(o);
     } catch (const option_error&) {
-        throw;  // names the option at fault: the host points at it in the experiment file
+        throw;  // names the option it is about: the caller points at that key
     } catch (const dimension_error&) {
         throw;
     } catch (const std::exception& e) {
