@@ -396,6 +396,19 @@ BOOST_AUTO_TEST_CASE(the_models_errors_come_with_the_others_each_at_its_own_key)
     BOOST_TEST(r.err.find("digits.csv: no such file") != std::string::npos, r.err);
     BOOST_TEST(r.err.find(":6:") == std::string::npos, r.err);
 
+    // A typo in a command's placeholder points at `args =` (line 6), not at [space].
+    auto typo = dir.write("typo.toml",
+                          "[experiment]\nobjective = { metric = \"loss\" }\n"
+                          "[space]\nlr = { float = [0.001, 0.1] }\n[model]\n"
+                          "args = \"python3 train.py --lr={lrr}\"\n"
+                          "plugin = \"command\"\nmetrics = \"loss\"\n");
+    auto t = run({bin, "validate", typo.string()});
+    BOOST_TEST(t.exit_code == 2);
+    BOOST_TEST(t.err.find(typo.string() + ":6:1: error: [model] args: unknown placeholder {lrr}") !=
+                   std::string::npos,
+               t.err);
+    BOOST_TEST(t.err.find("cannot train over this space") == std::string::npos, t.err);
+
     // Keys of [experiment] given at the top, as `--set objective.metric=...` does, say where
     // they belong.
     auto good = dir.write("good.toml",

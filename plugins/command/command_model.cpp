@@ -250,9 +250,10 @@ public:
                 if (!known.count(n)) {
                     std::string available;
                     for (const auto& k : known) available += (available.empty() ? "" : ", ") + k;
-                    throw std::invalid_argument("args: unknown placeholder {" + n +
-                                                "}: the space has no dimension \"" + n +
-                                                "\" (placeholders: " + available + ")");
+                    // A typo in args, not a problem of the space: it points at `args =`.
+                    throw option_error("args", "args: unknown placeholder {" + n +
+                                                   "}: the space has no dimension \"" + n +
+                                                   "\" (placeholders: " + available + ")");
                 }
     }
 
