@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -332,6 +333,25 @@ BOOST_AUTO_TEST_CASE(refuses_a_file_nested_too_deeply_before_parsing_it) {
     load_experiment(fixtures / "minimal.toml",
                     {"model.deep=" + std::string(10000, '[') + std::string(10000, ']')}, errors);
     std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(reads_text_as_the_file_it_is_given_for) {
+    std::ifstream in(fixtures / "good.toml");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto from_file = load("good", {"experiment.trials=7"});
+    std::vector<diagnostic> errors;
+    experiment ex = load_experiment_text(text, from_file.file, {"experiment.trials=7"}, errors);
+    BOOST_TEST_REQUIRE(errors.empty(), all(errors));
+    BOOST_TEST(ex.trials == 7);
+    BOOST_TEST(ex.text == from_file.ex.text);
+    BOOST_TEST(ex.space.describe() == from_file.ex.space.describe());
+    BOOST_TEST(ex.store == from_file.ex.store);
+    BOOST_TEST(ex.name == from_file.ex.name);
+
+    load_experiment_text("[experiment\n", "exp.toml", {}, errors);
+    BOOST_TEST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(errors[0].where.file == "exp.toml");
+    BOOST_TEST(errors[0].where.line == 1);
 }
 
 BOOST_AUTO_TEST_CASE(formats_diagnostics_like_a_compiler) {
