@@ -335,6 +335,20 @@ BOOST_AUTO_TEST_CASE(refuses_a_file_nested_too_deeply_before_parsing_it) {
     std::filesystem::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(refuses_a_set_key_with_more_parts_than_a_file_may_nest) {
+    // --set model.a.a...=1 with 40,000 parts made 40,000 tables, and printing the effective
+    // file overflowed the stack in TOML++ (found by fuzz/).
+    std::string parts = "model";
+    for (int i = 0; i < 40000; ++i) parts += ".a";
+    auto l = load("minimal", {parts + "=1"});
+    BOOST_TEST_REQUIRE(l.errors.size() == 1u, all(l.errors));
+    BOOST_TEST(l.errors[0].where.file.rfind("--set model.a.a.a", 0) == 0u);
+    BOOST_TEST(l.errors[0].where.file.size() < 100u);  // not the whole key
+    BOOST_TEST(l.errors[0].message.find("its key has 40001 parts, more than the 64 levels an "
+                                        "experiment may nest") != std::string::npos,
+               l.errors[0].message);
+}
+
 BOOST_AUTO_TEST_CASE(reads_text_as_the_file_it_is_given_for) {
     std::ifstream in(fixtures / "good.toml");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

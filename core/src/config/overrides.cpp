@@ -63,6 +63,17 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
         }
         std::string key;
         for (const auto& p : *parts) key += (key.empty() ? "" : ".") + p;
+        // Each part is a table the value goes into: 40,000 of them overflowed the stack (in
+        // TOML++, printing the effective file) just like a file nested that deep.
+        if (parts->size() > static_cast<std::size_t>(max_toml_nesting)) {
+            const std::string shown = key.size() > 80 ? key.substr(0, 77) + "..." : key;
+            errors.push_back({{"--set " + shown, 0, 0},
+                              "cannot set " + shown + ": its key has " +
+                                  std::to_string(parts->size()) + " parts, more than the " +
+                                  std::to_string(max_toml_nesting) +
+                                  " levels an experiment may nest"});
+            continue;
+        }
         const std::string source = "--set " + key;
         auto source_path = std::make_shared<const std::string>(source);
         auto key_from_set = [&](const std::string& part) {
