@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -333,6 +334,96 @@ BOOST_AUTO_TEST_CASE(refuses_a_file_nested_too_deeply_before_parsing_it) {
     load_experiment(fixtures / "minimal.toml",
                     {"model.deep=" + std::string(10000, '[') + std::string(10000, ']')}, errors);
     std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(counts_the_levels_of_headers_keys_and_inline_tables_together) {
+    // The pre-scan counted the dots of one key at a time: a key below a [header], or dotted keys
+    // in nested inline tables, went far past the limit (16 inline tables with 48-part keys are
+    // 770 levels, and TOML++ cannot read back the effective text: found by fuzz/).
+    const std::string head =
+        "[experiment]\nobjective = { metric = \"m\" }\n[model]\nplugin = \"functions\"\n"
+        "[space]\nx = { float = [0.0, 1.0] }\n";
+    auto key = [](int parts) {
+        std::string k = "a";
+        for (int i = 1; i < parts; ++i) k += ".a";
+        return k;
+    };
+    auto deep_errors = [](const std::string& text) {
+        std::vector<diagnostic> errors, deep;
+        load_experiment_text(text, "deep.toml", {}, errors);
+        for (const auto& e : errors)
+            if (e.message.find("nests deeper than 64 levels") != std::string::npos)
+                deep.push_back(e);
+        return deep;
+    };
+    // [sampler.a...] (41 levels) and a 23-part key below it: 64 levels, the most allowed.
+    BOOST_TEST(deep_errors(head + "[sampler." + key(40) + "]\n" + key(23) + " = 1\n").empty());
+    auto e = deep_errors(head + "[sampler." + key(40) + "]\n" + key(24) + " = 1\n");
+    BOOST_TEST_REQUIRE(e.size() == 1u);
+    BOOST_TEST(e[0].where.line == 8);
+    BOOST_TEST(e[0].where.column == 49);  // the '=' that makes the 65th level
+
+    std::string inline_tables = head + "[sampler]\nz = ";
+    for (int i = 0; i < 16; ++i) inline_tables += "{ " + key(48) + " = ";
+    inline_tables += "1";
+    for (int i = 0; i < 16; ++i) inline_tables += " }";
+    e = deep_errors(inline_tables + "\n");
+    BOOST_TEST_REQUIRE(e.size() == 1u);
+    BOOST_TEST(e[0].where.line == 8);
+    BOOST_TEST(e[0].where.column == 136);  // the 15th dot of the second key
+}
+
+BOOST_AUTO_TEST_CASE(points_at_the_level_past_the_limit_as_the_parser_counts_lines_and_columns) {
+    // A line-ending backslash in a """string""" ends a line too, and a column is a character,
+    // not a byte (as TOML++ counts them): the scan was a line short and a column long here.
+    std::string text = "[sampler]\nnote = \"\"\"a\\\nb\"\"\"\nz = [\"\xc3\xa9.[{\", " +
+                       std::string(70, '[') + std::string(70, ']') + "]\n";
+    std::vector<diagnostic> errors;
+    load_experiment_text(text, "deep.toml", {}, errors);
+    BOOST_TEST_REQUIRE(errors.size() == 1u, all(errors));
+    BOOST_TEST(errors[0].message.find("nests deeper than 64 levels") != std::string::npos);
+    BOOST_TEST(errors[0].where.line == 4);
+    BOOST_TEST(errors[0].where.column == 75);  // the 62nd '[' after the string: level 65
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_set_key_with_more_parts_than_a_file_may_nest) {
+    // --set model.a.a...=1 with 40,000 parts made 40,000 tables, and printing the effective
+    // file overflowed the stack in TOML++ (found by fuzz/).
+    std::string parts = "model";
+    for (int i = 0; i < 40000; ++i) parts += ".a";
+    auto l = load("minimal", {parts + "=1"});
+    BOOST_TEST_REQUIRE(l.errors.size() == 1u, all(l.errors));
+    BOOST_TEST(l.errors[0].where.file.rfind("--set model.a.a.a", 0) == 0u);
+    BOOST_TEST(l.errors[0].where.file.size() < 100u);  // not the whole key
+    BOOST_TEST(l.errors[0].message.find("its key has 40001 parts, more than the 64 levels an "
+                                        "experiment may nest") != std::string::npos,
+               l.errors[0].message);
+
+    // 64 parts fit, with nothing left for a table as the value: that is read as a string.
+    parts = "model";
+    for (int i = 1; i < 64; ++i) parts += ".a";
+    l = load("minimal", {parts + "={ b = 1 }"});
+    for (const auto& d : l.errors) BOOST_TEST(d.message.find("parts") == std::string::npos);
+    BOOST_TEST(l.ex.text.find("'{ b = 1 }'") != std::string::npos, l.ex.text);
+}
+
+BOOST_AUTO_TEST_CASE(reads_text_as_the_file_it_is_given_for) {
+    std::ifstream in(fixtures / "good.toml");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto from_file = load("good", {"experiment.trials=7"});
+    std::vector<diagnostic> errors;
+    experiment ex = load_experiment_text(text, from_file.file, {"experiment.trials=7"}, errors);
+    BOOST_TEST_REQUIRE(errors.empty(), all(errors));
+    BOOST_TEST(ex.trials == 7);
+    BOOST_TEST(ex.text == from_file.ex.text);
+    BOOST_TEST(ex.space.describe() == from_file.ex.space.describe());
+    BOOST_TEST(ex.store == from_file.ex.store);
+    BOOST_TEST(ex.name == from_file.ex.name);
+
+    load_experiment_text("[experiment\n", "exp.toml", {}, errors);
+    BOOST_TEST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(errors[0].where.file == "exp.toml");
+    BOOST_TEST(errors[0].where.line == 1);
 }
 
 BOOST_AUTO_TEST_CASE(formats_diagnostics_like_a_compiler) {

@@ -256,6 +256,15 @@ void sort_in_file_order(std::vector<diagnostic>::iterator first,
                      [&](const diagnostic& a, const diagnostic& b) { return rank(a) < rank(b); });
 }
 
+// What is known of an experiment before its file is read: where it is and its default name.
+experiment unread(const fs::path& file) {
+    experiment ex;
+    ex.file = fs::absolute(file).lexically_normal();
+    ex.name = file.stem().string();
+    ex.positions[""] = {file.string(), 0, 0};
+    return ex;
+}
+
 }  // namespace
 
 std::string study_name_problem(const std::string& name) {
@@ -294,29 +303,32 @@ source_pos experiment::at(std::string_view key) const {
 
 experiment load_experiment(const fs::path& file, const std::vector<std::string>& overrides,
                            std::vector<diagnostic>& errors) {
-    const std::size_t first_error = errors.size();
-    const std::string shown = file.string();  // messages name the file as the user typed it
-    experiment ex;
-    ex.file = fs::absolute(file).lexically_normal();
-    ex.overrides = overrides;
-    ex.name = file.stem().string();
-    ex.positions[""] = {shown, 0, 0};
-    const fs::path base_dir = ex.file.parent_path();
-    toml_reader r(shown, errors);
-
     std::string problem;
     auto text = read_text(file, problem);
     if (!text) {
-        r.error(r.file_pos(), problem);
-        return ex;
+        errors.push_back({{file.string(), 0, 0}, problem});
+        return unread(file);
     }
-    if (auto deep = too_deep(*text)) {
+    return load_experiment_text(*text, file, overrides, errors);
+}
+
+experiment load_experiment_text(std::string_view text, const fs::path& file,
+                                const std::vector<std::string>& overrides,
+                                std::vector<diagnostic>& errors) {
+    const std::size_t first_error = errors.size();
+    const std::string shown = file.string();  // messages name the file as the user typed it
+    experiment ex = unread(file);
+    ex.overrides = overrides;
+    const fs::path base_dir = ex.file.parent_path();
+    toml_reader r(shown, errors);
+
+    if (auto deep = too_deep(text)) {
         r.error({shown, deep->line, deep->column}, deep->message);
         return ex;
     }
     toml::table root;
     try {
-        root = toml::parse(std::string_view(*text), std::string(shown));
+        root = toml::parse(text, std::string(shown));
     } catch (const toml::parse_error& e) {
         r.error(r.pos(e.source()).value_or(r.file_pos()), std::string(e.description()));
         return ex;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caviar {
@@ -77,6 +78,13 @@ std::string serve_address_problem(const std::string& text);
 experiment load_experiment(const std::filesystem::path& file,
                            const std::vector<std::string>& overrides,
                            std::vector<diagnostic>& errors);
+
+/// load_experiment() on text already read: file names it in messages and is the base of its
+/// relative paths (store, plugin paths), but is not read. For text that is not in a file yet
+/// (the fuzz target in fuzz/ feeds it its inputs).
+experiment load_experiment_text(std::string_view text, const std::filesystem::path& file,
+                                const std::vector<std::string>& overrides,
+                                std::vector<diagnostic>& errors);
 
 /// Checks ref's options against the plugin's schema: unknown keys (with did-you-mean), types
 /// (an int is accepted for a float), allowed values, bounds, required options; fills defaults;

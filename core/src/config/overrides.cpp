@@ -33,11 +33,13 @@ std::optional<std::vector<std::string>> split_key(std::string_view key) {
 }
 
 // VALUE parsed as the value of `v = VALUE`, so that it carries source as its position; a
-// string when that is not exactly one TOML value.
-toml::table parse_value(const std::string& text, const std::string& source) {
+// string when that is not exactly one TOML value, or when it would nest too deeply where it goes
+// (the document `v = VALUE` at level depth).
+toml::table parse_value(const std::string& text, const std::string& source, int depth) {
     try {
-        if (too_deep(text)) throw std::invalid_argument("nested too deeply");
-        toml::table doc = toml::parse(std::string_view("v = " + text), std::string(source));
+        const std::string doc_text = "v = " + text;
+        if (too_deep(doc_text, depth)) throw std::invalid_argument("nested too deeply");
+        toml::table doc = toml::parse(std::string_view(doc_text), std::string(source));
         if (doc.size() == 1 && doc.contains("v")) return doc;
     } catch (const std::exception&) {
         // not a TOML value (or one nested too deeply to read): a plain string, below
@@ -63,6 +65,17 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
         }
         std::string key;
         for (const auto& p : *parts) key += (key.empty() ? "" : ".") + p;
+        // Each part is a table the value goes into: 40,000 of them overflowed the stack (in
+        // TOML++, printing the effective file) just like a file nested that deep.
+        if (parts->size() > static_cast<std::size_t>(max_toml_nesting)) {
+            const std::string shown = key.size() > 80 ? key.substr(0, 77) + "..." : key;
+            errors.push_back({{"--set " + shown, 0, 0},
+                              "cannot set " + shown + ": its key has " +
+                                  std::to_string(parts->size()) + " parts, more than the " +
+                                  std::to_string(max_toml_nesting) +
+                                  " levels an experiment may nest"});
+            continue;
+        }
         const std::string source = "--set " + key;
         auto source_path = std::make_shared<const std::string>(source);
         auto key_from_set = [&](const std::string& part) {
@@ -83,7 +96,8 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
         }
         if (!t) continue;
 
-        toml::table parsed = parse_value(trim(arg.substr(eq + 1)), source);
+        toml::table parsed =
+            parse_value(trim(arg.substr(eq + 1)), source, static_cast<int>(parts->size()) - 1);
         toml::node& v = *parsed.get("v");
         if (t->contains(parts->back()))
             t->insert_or_assign(parts->back(), std::move(v));  // keeps the key, so the file order
