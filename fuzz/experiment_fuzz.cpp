@@ -12,6 +12,8 @@
 #include "config/experiment.hpp"
 #include "config/nesting.hpp"
 #include "config/overrides.hpp"
+#include "config/space_reader.hpp"
+#include "config/toml_reader.hpp"
 
 #include <caviar/space.hpp>
 
@@ -132,15 +134,25 @@ bool plain_option_keys(const experiment& ex) {
     return true;
 }
 
-// The effective file of a valid experiment is kept in the store and parsed again (reports, the
-// next `caviar run`): it must read back.
+// The effective file of a valid experiment is kept in the store and parsed again: by the next
+// `caviar run` (what changed) and by reports, which read the study's space from it and check it
+// against the stored one (report/study_space.cpp). It must read back, to the same space.
 void check_effective_text(const experiment& ex) {
+    toml::table root;
     try {
-        (void)toml::parse(ex.text);
+        root = toml::parse(ex.text);
     } catch (const toml::parse_error& e) {
         fail("the effective text reads back", std::string(e.description()) + "\n" + ex.text,
              __LINE__);
     }
+    std::vector<diagnostic> errors;
+    toml_reader r("stored", errors);
+    std::vector<std::string> order;  // the study's, as its stored description keeps it
+    for (const auto& d : ex.space) order.push_back(d.name());
+    const space back = read_space(root.get("space"), r.file_pos(), r, &order);
+    CAVIAR_FUZZ_CHECK(errors.empty(), "the stored space has errors: " + all(errors) + ex.text);
+    CAVIAR_FUZZ_CHECK(back.describe() == ex.space.describe(),
+                      ex.space.describe() + "reads back as\n" + back.describe() + ex.text);
 }
 
 // A few points of the unit cube, the same for the same input: corners, the centre, points

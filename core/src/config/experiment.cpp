@@ -334,8 +334,14 @@ experiment load_experiment_text(std::string_view text, const fs::path& file,
         return ex;
     }
     apply_overrides(root, overrides, errors);
+    // Basic strings only, every special character escaped: TOML++ 3.3.0 writes some strings as
+    // literal strings that do not read back the same, or at all ("\n'''" as '''<newline>'''''',
+    // "\n" as '''<newline>''', which reads back as ""), and reports and the next run parse this.
+    constexpr auto text_flags = toml::toml_formatter::default_flags &
+                                ~toml::format_flags::allow_literal_strings &
+                                ~toml::format_flags::allow_multi_line_strings;
     std::ostringstream effective;
-    effective << root;
+    effective << toml::toml_formatter(root, text_flags);
     ex.text = effective.str();
     record_positions(root, "", r.file_pos(), r, ex.positions);
 

@@ -232,7 +232,8 @@ private:
 
 }  // namespace
 
-space read_space(const toml::node* node, const source_pos& where, toml_reader& r) {
+space read_space(const toml::node* node, const source_pos& where, toml_reader& r,
+                 const std::vector<std::string>* order) {
     space out;
     if (!node) {
         r.error(where,
@@ -249,8 +250,16 @@ space read_space(const toml::node* node, const source_pos& where, toml_reader& r
         r.error(where, "[space] needs at least one dimension, e.g. units = { int = [8, 256] }");
         return out;
     }
+    std::vector<entry> entries = in_file_order(*t, where, r);
+    if (order) {
+        auto rank = [&](const entry& e) {
+            return std::find(order->begin(), order->end(), e.key->str()) - order->begin();
+        };
+        std::stable_sort(entries.begin(), entries.end(),
+                         [&](const entry& a, const entry& b) { return rank(a) < rank(b); });
+    }
     std::map<std::string, source_pos> when_at;
-    for (const auto& e : in_file_order(*t, where, r)) {
+    for (const auto& e : entries) {
         const std::string name(e.key->str());
         // A name goes into tables, CSV headers, TOML, environment variables and file names:
         // letters, digits, '_' and '-' only, so it reads back the same everywhere.

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/toml_reader.hpp"
 
@@ -11,8 +12,11 @@
 namespace caviar {
 
 /// Reads [space] (node is null when the table is absent). Dimensions that have errors are left
-/// out; every error is reported through r.
-space read_space(const toml::node* node, const source_pos& where, toml_reader& r);
+/// out; every error is reported through r. They are read in file order, or, given `order`, in
+/// that order (names not in it last, in file order): a stored text, written back by TOML++, has
+/// its keys sorted, and a condition's parent must come before the dimension it conditions.
+space read_space(const toml::node* node, const source_pos& where, toml_reader& r,
+                 const std::vector<std::string>* order = nullptr);
 
 /// Why `name` cannot be a param's name (it must read back the same in tables, CSV, TOML and
 /// environment variables), or nullopt.

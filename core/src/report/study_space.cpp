@@ -19,11 +19,12 @@ space study_space(const study_record& s) {
             "study \"" + s.name +
             "\": stored experiment text does not parse: " + std::string(e.description()));
     }
-    space read = read_space(root.get("space"), r.file_pos(), r);
-    // The stored text may list keys in another order (TOML tables are unordered once written
-    // back); the stored description has the study's order.
+    // The stored text lists the keys in another order (TOML++ writes a table's keys sorted);
+    // the stored description has the study's, in which each condition's parent comes first.
+    const std::vector<std::string> order = param_names(s.space);
+    space read = read_space(root.get("space"), r.file_pos(), r, &order);
     space sp;
-    for (const auto& name : param_names(s.space))
+    for (const auto& name : order)
         if (const auto* d = read.find(name)) sp.add(*d);
     if (!errors.empty() || sp.hash() != s.space_hash)
         throw std::runtime_error("study \"" + s.name +
