@@ -341,7 +341,7 @@ BOOST_AUTO_TEST_CASE(refuses_a_file_nested_too_deeply_before_parsing_it) {
 BOOST_AUTO_TEST_CASE(counts_the_levels_of_headers_keys_and_inline_tables_together) {
     // The pre-scan counted the dots of one key at a time: a key below a [header], or dotted keys
     // in nested inline tables, went far past the limit (16 inline tables with 48-part keys are
-    // 770 levels, and TOML++ cannot read back the effective text: found by fuzz/).
+    // 770 levels, and TOML++ cannot read back the effective text: found with fuzz/).
     const std::string head =
         "[experiment]\nobjective = { metric = \"m\" }\n[model]\nplugin = \"functions\"\n"
         "[space]\nx = { float = [0.0, 1.0] }\n";
@@ -390,7 +390,7 @@ BOOST_AUTO_TEST_CASE(points_at_the_level_past_the_limit_as_the_parser_counts_lin
 
 BOOST_AUTO_TEST_CASE(refuses_a_set_key_with_more_parts_than_a_file_may_nest) {
     // --set model.a.a...=1 with 40,000 parts made 40,000 tables, and printing the effective
-    // file overflowed the stack in TOML++ (found by fuzz/).
+    // file overflowed the stack in TOML++ (found with fuzz/).
     std::string parts = "model";
     for (int i = 0; i < 40000; ++i) parts += ".a";
     auto l = load("minimal", {parts + "=1"});
