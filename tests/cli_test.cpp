@@ -760,6 +760,7 @@ BOOST_AUTO_TEST_CASE(a_trial_that_kills_the_process_twice_is_failed_and_the_stud
         {"segv", 128 + SIGSEGV, "signal 11 (segmentation fault)"},
         {"abort", 128 + SIGABRT, "signal 6 (abort)"},
         {"exit", 3, "exit() called"},
+        {"stack", 128 + SIGSEGV, "signal 11 (segmentation fault: stack overflow)"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.how) {
@@ -854,8 +855,10 @@ BOOST_AUTO_TEST_CASE(in_their_own_processes_trials_give_the_same_results_and_a_c
 #else
     const std::string segv_cause = "signal 11 (segmentation fault)";
 #endif
-    for (const auto& c : std::vector<crash_case>{
-             {"segv", segv_cause}, {"abort", "signal 6 (abort)"}, {"exit", "exit status 3"}}) {
+    for (const auto& c : std::vector<crash_case>{{"segv", segv_cause},
+                                                 {"stack", segv_cause},
+                                                 {"abort", "signal 6 (abort)"},
+                                                 {"exit", "exit status 3"}}) {
         BOOST_TEST_CONTEXT(c.how) {
             temp_dir crashy;
             auto file =

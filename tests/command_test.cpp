@@ -530,8 +530,37 @@ BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_prog
     }
 }
 
-BOOST_AUTO_TEST_CASE(stdout_log_keeps_its_head_and_tail_within_log_limit) {
-    // The program prints `bytes` of numbered lines (or one long line), then its report.
+// What a capped log must hold of `full`: all of it under the limit, else a head and a tail of
+// whole lines around one marker line, which together with the bytes left out are `full`.
+void check_capped_log(const std::string& log, const std::string& full, std::int64_t limit,
+                      bool one_line) {
+    if (limit == 0 || full.size() <= static_cast<std::size_t>(limit)) {
+        BOOST_TEST(log == full);
+        return;
+    }
+    auto at = log.find("caviar: ");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    auto eol = log.find('\n', at);
+    std::string marker = log.substr(at, eol + 1 - at);
+    std::size_t left_out = std::stoul(marker.substr(8));
+    BOOST_TEST(marker == "caviar: " + std::to_string(left_out) +
+                             " bytes of output left out here (log_limit = " +
+                             std::to_string(limit) + " bytes keeps the head and the tail)\n");
+    std::string head = log.substr(0, at), tail = log.substr(eol + 1);
+    BOOST_TEST(head.size() + tail.size() + left_out == full.size());
+    BOOST_TEST(full.compare(0, head.size(), head) == 0);
+    BOOST_TEST(full.compare(full.size() - tail.size(), tail.size(), tail) == 0);
+    BOOST_TEST(head.size() <= static_cast<std::size_t>(limit / 2));
+    BOOST_TEST(tail.size() <= static_cast<std::size_t>(limit - limit / 2));
+    BOOST_TEST((head.empty() || head.back() == '\n'));  // whole lines
+    BOOST_TEST(full[full.size() - tail.size() - 1] == '\n');
+    BOOST_TEST(tail.ends_with(full.substr(full.rfind('\n', full.size() - 2) + 1)));
+    if (!one_line) BOOST_TEST(head.starts_with("output line 1: "));
+}
+
+BOOST_AUTO_TEST_CASE(stdout_and_stderr_logs_keep_their_head_and_tail_within_log_limit) {
+    // The program prints `bytes` of numbered lines (or one long line) to stdout, the same with
+    // "err " before each line to stderr, then its report.
     struct output {
         std::string name;
         std::size_t bytes;
@@ -555,37 +584,21 @@ BOOST_AUTO_TEST_CASE(stdout_log_keeps_its_head_and_tail_within_log_limit) {
             }
             if (o.one_line) text += "\n";
             dir.write("out.txt", text);
-            auto prog = script(dir, "chatty.sh", "cat out.txt\necho loss=0.5\n");
+            auto prog = script(dir, "chatty.sh",
+                               "cat out.txt\ncat out.txt >&2\necho loss=0.5\necho done >&2\n");
             auto m = make_model(dir, {.args = prog, .log_limit = o.limit});
             auto r = m->start({}, 1, context(dir));
             BOOST_TEST(r->step().at("loss") == 0.5);  // read past all that was left out
             BOOST_TEST(r->done());
             r.reset();
-            const std::string full = text + "loss=0.5\n";
-            auto log = slurp(dir / "trial-0/stdout.log");
-            if (o.limit == 0 || full.size() <= static_cast<std::size_t>(o.limit)) {
-                BOOST_TEST(log == full);
-                continue;
+            BOOST_TEST_CONTEXT("stdout.log") {
+                check_capped_log(slurp(dir / "trial-0/stdout.log"), text + "loss=0.5\n", o.limit,
+                                 o.one_line);
             }
-            auto at = log.find("caviar: ");
-            BOOST_TEST_REQUIRE(at != std::string::npos);
-            auto eol = log.find('\n', at);
-            std::string marker = log.substr(at, eol + 1 - at);
-            std::size_t left_out = std::stoul(marker.substr(8));
-            BOOST_TEST(marker == "caviar: " + std::to_string(left_out) +
-                                     " bytes of output left out here (log_limit = " +
-                                     std::to_string(o.limit) +
-                                     " bytes keeps the head and the tail)\n");
-            std::string head = log.substr(0, at), tail = log.substr(eol + 1);
-            BOOST_TEST(head.size() + tail.size() + left_out == full.size());
-            BOOST_TEST(full.compare(0, head.size(), head) == 0);
-            BOOST_TEST(full.compare(full.size() - tail.size(), tail.size(), tail) == 0);
-            BOOST_TEST(head.size() <= static_cast<std::size_t>(o.limit / 2));
-            BOOST_TEST(tail.size() <= static_cast<std::size_t>(o.limit - o.limit / 2));
-            BOOST_TEST((head.empty() || head.back() == '\n'));  // whole lines
-            BOOST_TEST(full[full.size() - tail.size() - 1] == '\n');
-            BOOST_TEST(tail.ends_with("loss=0.5\n"));
-            if (!o.one_line) BOOST_TEST(head.starts_with("output line 1: "));
+            BOOST_TEST_CONTEXT("stderr.log") {
+                check_capped_log(slurp(dir / "trial-0/stderr.log"), text + "done\n", o.limit,
+                                 o.one_line);
+            }
         }
     }
 }

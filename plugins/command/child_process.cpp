@@ -72,20 +72,17 @@ child_process::child_process(const launch_spec& spec) {
     std::string program = spec.program.string(), cwd = spec.cwd.string();
 
     int stdio[3] = {-1, -1, -1};
-    int out[2] = {-1, -1}, start[2] = {-1, -1}, control[2] = {-1, -1};
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, start[2] = {-1, -1}, control[2] = {-1, -1};
     auto close_all = [&] {
-        for (int* fd : {&stdio[0], &stdio[2], &out[0], &out[1], &start[0], &start[1], &control[0],
-                        &control[1]})
+        for (int* fd : {&stdio[0], &out[0], &out[1], &err[0], &err[1], &start[0], &start[1],
+                        &control[0], &control[1]})
             close_fd(*fd);
     };
     try {
         stdio[0] = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (stdio[0] < 0) throw std::runtime_error("cannot open /dev/null: " + error_text(errno));
-        stdio[2] = ::open(spec.stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (stdio[2] < 0)
-            throw std::runtime_error("cannot create " + spec.stderr_file.string() + ": " +
-                                     error_text(errno));
         make_pipe(out);
+        make_pipe(err);
         make_pipe(start);
         // Close-on-exec too: only caviar and the keeper may hold it, or the keeper would not
         // see caviar die.
@@ -96,6 +93,7 @@ child_process::child_process(const launch_spec& spec) {
         throw;
     }
     stdio[1] = out[1];
+    stdio[2] = err[1];
 
     const double grace_ms = std::clamp(spec.grace.count() * 1000.0, 0.0, 1e9);
     const keeper::plan plan{.program = program.c_str(),
@@ -110,8 +108,8 @@ child_process::child_process(const launch_spec& spec) {
     if (keeper_ == 0) keeper::run(plan);
     int fork_error = errno;
     close_fd(stdio[0]);
-    close_fd(stdio[2]);
     close_fd(out[1]);
+    close_fd(err[1]);
     close_fd(start[1]);
     close_fd(control[1]);
     if (keeper_ < 0) {
@@ -149,6 +147,7 @@ child_process::child_process(const launch_spec& spec) {
     if (failed || pid_ <= 0) {
         reap_locked();  // the keeper ends on its own once the program has
         close_fd(out[0]);
+        close_fd(err[0]);
         auto why = [&](const std::string& what) { return what + ": " + error_text(failure.value); };
         throw std::runtime_error(!failed ? "cannot start a process: its keeper ended early"
                                  : failure.what == keeper::start_message::fork_failed
@@ -158,7 +157,8 @@ child_process::child_process(const launch_spec& spec) {
                                      : why("cannot execute " + program));
     }
     out_fd_ = out[0];
-    ::fcntl(out_fd_, F_SETFL, ::fcntl(out_fd_, F_GETFL) | O_NONBLOCK);
+    err_fd_ = err[0];
+    for (int fd : {out_fd_, err_fd_}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     pid_fd_ = open_pidfd(keeper_);
 }
 
@@ -168,6 +168,7 @@ child_process::~child_process() {
         if (!reaped_) reap_locked();
     }
     close_fd(out_fd_);
+    close_fd(err_fd_);
     close_fd(pid_fd_);
 }
 

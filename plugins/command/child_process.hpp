@@ -1,5 +1,5 @@
-// One external program, started in its own process group with its stdout on a pipe, under a
-// keeper process (keeper.hpp) that kills whatever the program leaves behind, also when caviar
+// One external program, started in its own process group with its stdout and stderr on pipes, under
+// a keeper process (keeper.hpp) that kills whatever the program leaves behind, also when caviar
 // dies; stopped the polite way (SIGTERM to its tree, SIGKILL after a grace period) so no
 // process outlives its trial. POSIX fork/exec rather than Boost.Process: the keeper, the
 // process group, the signal mask the child must not inherit, the exec error and the pidfd that
@@ -22,7 +22,6 @@ struct launch_spec {
     std::vector<std::string> argv;  // argv[0] is the name as the user wrote it
     std::vector<std::string> env;   // the whole environment, "NAME=value" each
     std::filesystem::path cwd;
-    std::filesystem::path stderr_file;  // the program's stderr goes straight to this file
     /// When caviar dies without stopping the program, its keeper sends SIGTERM and this long
     /// after SIGKILL.
     std::chrono::duration<double> grace{5.0};
@@ -53,6 +52,8 @@ public:
     pid_t pid() const { return pid_; }
     /// The read end of the program's stdout (non-blocking).
     int stdout_fd() const { return out_fd_; }
+    /// The read end of its stderr (non-blocking): read through caviar so its log is capped too.
+    int stderr_fd() const { return err_fd_; }
     /// Readable once the program has exited and its tree is gone (a pidfd of the keeper), or
     /// -1 where the kernel has none: then poll with a timeout and ask exited().
     int exit_fd() const { return pid_fd_; }
@@ -75,6 +76,7 @@ private:
     pid_t pid_ = -1;     // the program
     pid_t keeper_ = -1;  // its parent, our child
     int out_fd_ = -1;
+    int err_fd_ = -1;
     int pid_fd_ = -1;   // the keeper's
     int control_ = -1;  // our end of the keeper's socket: signals to it, the status from it
     bool reaped_ = false;

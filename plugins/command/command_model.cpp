@@ -198,8 +198,9 @@ public:
                     {.name = "log_limit",
                      .type = option_type::integer,
                      .default_value = std::int64_t{10} << 20,
-                     .help = "bytes of the program's stdout kept in stdout.log: the head and the "
-                             "tail, with a line saying how much was left out between them "
+                     .help = "bytes kept of the program's stdout (stdout.log) and of its stderr "
+                             "(stderr.log): the head and the tail, with a line saying how much "
+                             "was left out between them "
                              "(0 = keep all; else at least 4096)",
                      .min = 0.0},
                 }};
@@ -277,7 +278,6 @@ public:
         for (const auto& w : words_) spec.argv.push_back(expand(w, subs));
         spec.program = program_.empty() ? find_program(spec.argv[0], cwd_) : program_;
         spec.cwd = cwd_;
-        spec.stderr_file = workdir / "stderr.log";
         spec.grace = std::chrono::duration<double>(grace_);
 
         std::vector<std::pair<std::string, std::string>> extra;

@@ -43,7 +43,8 @@ std::string joined(const std::vector<std::string>& names) {
 command_run::command_run(const launch_spec& spec, run_settings settings)
     : settings_(std::move(settings)),
       program_(spec.argv.empty() ? spec.program.string() : spec.argv[0]),
-      log_(settings_.workdir / "stdout.log", settings_.log_limit) {
+      log_(settings_.workdir / "stdout.log", settings_.log_limit),
+      errors_(settings_.workdir / "stderr.log", settings_.log_limit) {
     if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
         throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
     try {
@@ -98,7 +99,7 @@ void command_run::wait_for_exit() const {
         if (clock::now() >= until) break;
     }
     if (!status_ && exited_) {  // it exited in time, its last output still to read
-        if (!output_closed_) read_output();
+        read_output();
         finish_output();
         status_ = child_->reap();
     }
@@ -111,7 +112,7 @@ void command_run::wait_for_exit() const {
              ")");
         status_ = child_->stop(settings_.grace);
         stopped_at_end_ = true;
-        if (!output_closed_) read_output();  // the tree is gone: whatever is left, then the end
+        read_output();  // the tree is gone: whatever is left, then the end
         finish_output();
         return;
     }
@@ -133,19 +134,23 @@ void command_run::wait_for_report(std::optional<clock::time_point> until) const 
             throw std::runtime_error("cancelled: " + program_ + " " + status_->describe());
         }
         if (!reports_.empty() || status_) return;
-        if (exited_ && output_closed_) {
+        if (exited_ && outputs_closed()) {
             finish_output();
             status_ = child_->reap();
             continue;
         }
 
-        pollfd fds[3];
+        pollfd fds[4];
         nfds_t n = 0;
-        int out = -1, exit = -1;
+        int out = -1, err = -1, exit = -1;
         fds[n++] = {.fd = wake_[0], .events = POLLIN, .revents = 0};
         if (!output_closed_) {
             out = static_cast<int>(n);
             fds[n++] = {.fd = child_->stdout_fd(), .events = POLLIN, .revents = 0};
+        }
+        if (!errors_closed_) {
+            err = static_cast<int>(n);
+            fds[n++] = {.fd = child_->stderr_fd(), .events = POLLIN, .revents = 0};
         }
         if (!exited_ && child_->exit_fd() >= 0) {
             exit = static_cast<int>(n);
@@ -169,22 +174,25 @@ void command_run::wait_for_report(std::optional<clock::time_point> until) const 
             throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
 
         if (out >= 0 && fds[out].revents != 0) read_output();
+        if (err >= 0 && fds[err].revents != 0) read_errors();
         if (!exited_ && child_->exited()) {
             exited_ = true;
             // Its keeper has killed what it left running (background children would hold the
             // output open forever), so the output ends soon.
             drain_deadline_ = clock::now() + drain_time;
         }
-        if (exited_ && !output_closed_ && clock::now() >= drain_deadline_) {
+        if (exited_ && !outputs_closed() && clock::now() >= drain_deadline_) {
             note("caviar: warning: the program's output was still open " +
                  std::to_string(drain_time.count()) + " s after it exited; stopped reading it");
-            output_closed_ = true;
+            output_closed_ = errors_closed_ = true;
         }
         if (until && clock::now() >= *until && reports_.empty()) return;
     }
 }
 
 void command_run::read_output() const {
+    read_errors();  // first, so a failure message quotes what the program said before it ended
+    if (output_closed_) return;
     char buf[1 << 16];
     for (;;) {
         ssize_t got = ::read(child_->stdout_fd(), buf, sizeof buf);
@@ -207,6 +215,22 @@ void command_run::read_output() const {
         }
     }
     log_.flush();
+}
+
+void command_run::read_errors() const {
+    if (errors_closed_) return;
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t got = ::read(child_->stderr_fd(), buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) break;
+        if (got == 0) {
+            errors_closed_ = true;
+            break;
+        }
+        errors_.write(std::string_view(buf, static_cast<std::size_t>(got)));
+        errors_.flush();  // as it goes, so `tail -f stderr.log` works
+    }
 }
 
 void command_run::take_line(std::string_view line) const {
@@ -233,6 +257,7 @@ void command_run::finish_output() const {
     if (!partial_.empty()) take_line(partial_);  // a last line without its newline
     partial_.clear();
     log_.flush();
+    errors_.flush();
 }
 
 void command_run::note(const std::string& line) const {

@@ -24,8 +24,8 @@ struct run_settings {
     std::int64_t max_steps = 0;                // the reports of a full run (0: until it exits)
     std::chrono::duration<double> grace{5.0};  // SIGTERM -> SIGKILL, and the time to exit
     std::size_t stderr_tail = 20;              // lines of stderr quoted in an error
-    std::uint64_t log_limit = 0;               // bytes of stdout.log kept (0: all)
-    std::filesystem::path workdir;             // holds stdout.log and stderr.log
+    std::uint64_t log_limit = 0;    // bytes of stdout.log and of stderr.log kept (0: all)
+    std::filesystem::path workdir;  // holds stdout.log and stderr.log
 };
 
 /// step() returns the next point the program reports, blocking until it reports or exits.
@@ -54,6 +54,8 @@ private:
     // After the last expected report: up to `grace` for the program to exit, then stops it.
     void wait_for_exit() const;
     void read_output() const;
+    void read_errors() const;
+    bool outputs_closed() const { return output_closed_ && errors_closed_; }
     void take_line(std::string_view line) const;
     void finish_output() const;
     [[noreturn]] void fail() const;
@@ -66,7 +68,8 @@ private:
     std::atomic<bool> cancelled_{false};
     int wake_[2] = {-1, -1};  // cancel() writes a byte to wake a blocked poll
 
-    mutable capped_log log_;  // stdout.log: the program's stdout plus our warnings
+    mutable capped_log log_;     // stdout.log: the program's stdout plus our warnings
+    mutable capped_log errors_;  // stderr.log
     mutable std::string partial_;
     mutable std::size_t line_number_ = 0;
     mutable std::deque<metrics> reports_;
@@ -75,6 +78,7 @@ private:
     mutable std::int64_t taken_ = 0;       // reports step() returned
     mutable bool stopped_at_end_ = false;  // we stopped it after its last expected report
     mutable bool output_closed_ = false;
+    mutable bool errors_closed_ = false;
     mutable bool exited_ = false;
     mutable std::chrono::steady_clock::time_point drain_deadline_;
     mutable std::optional<exit_status> status_;

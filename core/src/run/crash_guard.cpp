@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <fcntl.h>
@@ -22,6 +23,8 @@ constexpr int slots = 1024;  // the most worker threads an experiment may ask fo
 // trial killed the process and which only ran beside it.
 std::array<std::atomic<std::int64_t>, slots> running_trials{};
 std::array<std::atomic<std::uintptr_t>, slots> slot_threads{};
+// The lowest address of each worker's stack: a fault just below it is a stack overflow.
+std::array<std::atomic<std::uintptr_t>, slots> slot_stack_low{};
 
 // Fixed buffers, written before the handlers are installed and only read by them.
 char model[256] = "";
@@ -76,6 +79,54 @@ const char* signal_name(int sig) {
     }
 }
 
+// A stack overflow faults on the guard page below the stack, where the handler cannot run: each
+// worker gets a small stack of its own for the handler (sigaltstack is per thread).
+struct signal_stack {
+    static constexpr std::size_t size = 64 * 1024;
+    std::unique_ptr<char[]> memory{new char[size]};
+    std::uintptr_t low = 0;  // of the thread's own stack, 0 when unknown
+
+    signal_stack() {
+        stack_t ss{};
+        ss.ss_sp = memory.get();
+        ss.ss_size = size;
+        ::sigaltstack(&ss, nullptr);
+        pthread_attr_t attr;
+        if (::pthread_getattr_np(::pthread_self(), &attr) == 0) {
+            void* base = nullptr;
+            std::size_t bytes = 0;
+            if (::pthread_attr_getstack(&attr, &base, &bytes) == 0)
+                low = reinterpret_cast<std::uintptr_t>(base);
+            ::pthread_attr_destroy(&attr);
+        }
+    }
+    ~signal_stack() {
+        stack_t ss{};
+        ss.ss_flags = SS_DISABLE;
+        ::sigaltstack(&ss, nullptr);
+    }
+    signal_stack(const signal_stack&) = delete;
+    signal_stack& operator=(const signal_stack&) = delete;
+};
+
+std::uintptr_t this_thread_signal_stack() {
+    thread_local signal_stack stack;
+    return stack.low;
+}
+
+// Whether a fault at `address` on the calling thread hit the guard below its stack.
+bool stack_overflow(std::uintptr_t address) {
+    const auto self = static_cast<std::uintptr_t>(::pthread_self());
+    for (int i = 0; i < slots; ++i) {
+        if (slot_threads[i].load(std::memory_order_relaxed) != self) continue;
+        std::uintptr_t low = slot_stack_low[i].load(std::memory_order_relaxed);
+        // The guard is a page or a few; a frame may skip past it with a big local array.
+        constexpr std::uintptr_t reach = 1 << 20;
+        return low != 0 && address < low + 4096 && address + reach >= low;
+    }
+    return false;
+}
+
 // Says what died, on stderr and in the note. `cause` is e.g. "signal 11 (segmentation fault)".
 void report(const line& cause) {
     line trials;
@@ -126,13 +177,16 @@ void report(const line& cause) {
     ::close(fd);
 }
 
-void on_fatal_signal(int sig) {
+void on_fatal_signal(int sig, siginfo_t* info, void*) {
     if (armed.exchange(false)) {
         line cause;
         cause.add("signal ");
         cause.add(static_cast<std::int64_t>(sig));
         cause.add(" (");
         cause.add(signal_name(sig));
+        if (sig == SIGSEGV && info &&
+            stack_overflow(reinterpret_cast<std::uintptr_t>(info->si_addr)))
+            cause.add(": stack overflow");
         cause.add(")");
         report(cause);
     }
@@ -155,10 +209,11 @@ void install(const std::string& model_name, const std::filesystem::path& note) {
     std::strncpy(note_path, note.c_str(), sizeof note_path - 1);
     static bool exit_hook = [] { return std::atexit(on_exit) == 0; }();
     (void)exit_hook;
+    this_thread_signal_stack();
     struct sigaction sa {};
-    sa.sa_handler = on_fatal_signal;
+    sa.sa_sigaction = on_fatal_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = SA_RESETHAND | SA_SIGINFO | SA_ONSTACK;
     for (int sig : fatal_signals) ::sigaction(sig, &sa, nullptr);
     armed = true;
 }
@@ -170,6 +225,7 @@ void uninstall() {
 
 void running(int slot, std::int64_t trial) {
     if (slot < 0 || slot >= slots) return;
+    slot_stack_low[slot].store(this_thread_signal_stack(), std::memory_order_relaxed);
     slot_threads[slot].store(static_cast<std::uintptr_t>(::pthread_self()),
                              std::memory_order_relaxed);
     running_trials[slot].store(trial + 1, std::memory_order_relaxed);
