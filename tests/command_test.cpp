@@ -499,7 +499,8 @@ BOOST_AUTO_TEST_CASE(a_grandchild_that_left_the_process_group_dies_with_its_prog
         bool stop_early;  // the trial ends while the program runs (else the program exits)
     };
     const std::vector<ending> endings = {
-        {"the program exits", "exit 0\n", false},
+        // (a moment after its report, so the test sees the grandchild before the keeper kills it)
+        {"the program exits", "sleep 0.5\nexit 0\n", false},
         {"the trial ends first", "exec sleep 60\n", true},
     };
     for (const auto& e : endings) {

@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(a_person_babysits_an_mlp_in_the_browser,
     // would roll it back to its last checkpoint).
     run({bin, "ctl", (dir / "s.db").string(), "prune", "0"});
     auto r = runner.wait();
-    BOOST_TEST_REQUIRE(b.exit_code == 0, b.out << b.err);
+    BOOST_TEST_REQUIRE(b.exit_code == 0, b.out << b.err << "\ncaviar run said:\n" << r.err);
     BOOST_TEST(r.exit_code == 0, r.err);
     auto seen = nlohmann::json::parse(b.out);
     BOOST_TEST(std::filesystem::exists(shot));

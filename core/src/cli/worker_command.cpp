@@ -58,10 +58,7 @@ int worker_command(const args& a) {
     execute(queue, *setup->model,
             {.model_name = setup->model_plugin.info.name,
              .study = e.name,
-             .files = store::is_memory(e.store)
-                          ? std::filesystem::temp_directory_path() /
-                                ("caviar-memory-" + std::to_string(parent)) / e.name
-                          : study_folder(e.store, e.name),
+             .files = trials_folder(e.store, e.name, parent),
              .threads = 1,
              .trial_timeout = e.trial_timeout,
              .trial_process = {}});  // this is the trial process

@@ -1,5 +1,7 @@
 #include "run/study_lock.hpp"
 
+#include "store/store.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -15,6 +17,13 @@ namespace caviar {
 
 std::filesystem::path study_folder(const std::filesystem::path& store, const std::string& study) {
     return store.parent_path() / (store.stem().string() + "-files") / study;
+}
+
+std::filesystem::path trials_folder(const std::filesystem::path& store, const std::string& study,
+                                    long owner) {
+    if (!store::is_memory(store)) return study_folder(store, study);
+    return std::filesystem::temp_directory_path() / ("caviar-memory-" + std::to_string(owner)) /
+           study;
 }
 
 std::filesystem::path study_lock_file(const std::filesystem::path& store,

@@ -13,6 +13,10 @@ namespace caviar {
 
 /// STORE-files/STUDY beside the store: the study's folder (trials' workdirs, the run lock).
 std::filesystem::path study_folder(const std::filesystem::path& store, const std::string& study);
+/// Where the study's trials keep their folders: study_folder(), or, for an in-memory store
+/// (`owner`'s alone, nothing beside it), caviar-memory-OWNER/STUDY in the temporary folder.
+std::filesystem::path trials_folder(const std::filesystem::path& store, const std::string& study,
+                                    long owner);
 /// The run lock's file in the study's folder.
 std::filesystem::path study_lock_file(const std::filesystem::path& store, const std::string& study);
 

@@ -185,9 +185,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     // taken before the study is touched. An in-memory store is this process's alone: it needs
     // no lock, its files go to /tmp.
     const bool in_memory = store::is_memory(e.store);
-    const auto files = in_memory ? std::filesystem::temp_directory_path() /
-                                       ("caviar-memory-" + std::to_string(::getpid())) / e.name
-                                 : study_folder(e.store, e.name);
+    const auto files = trials_folder(e.store, e.name, ::getpid());
     std::optional<study_lock> lock;
     if (!in_memory)
         lock.emplace(study_lock_file(e.store, e.name), e.name, std::chrono::milliseconds(1000));
