@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(creates_file_and_parent_folders) {
 BOOST_AUTO_TEST_CASE(uses_wal_mode_and_a_schema_version) {
     { store s(file); }
     BOOST_TEST(query(file, "PRAGMA journal_mode") == "wal");
-    BOOST_TEST(query(file, "PRAGMA user_version") == "3");
+    BOOST_TEST(query(file, "PRAGMA user_version") == "4");
     for (auto table : {"studies", "trials", "params", "metrics", "curves", "commands"})
         BOOST_TEST(query(file, std::string("SELECT count(*) FROM ") + table) == "0");
 }
@@ -502,11 +502,15 @@ BOOST_AUTO_TEST_CASE(upgrades_older_stores_in_place) {
         // a read-write open upgrades it (the reporting commands do that first).
         BOOST_CHECK_THROW(store(file, true), store_outdated);
         store s(file);
-        BOOST_TEST(query(file, "PRAGMA user_version") == "3");
+        BOOST_TEST(query(file, "PRAGMA user_version") == "4");
         auto st = s.find_study("alpha");
         BOOST_TEST_REQUIRE(st.has_value());
         BOOST_TEST(st->architecture.empty());
         BOOST_TEST(st->max_steps == 0);
+        BOOST_TEST(st->parent.empty());  // v4: no link, no fingerprint yet
+        BOOST_TEST(s.load_environments(st->id).empty());
+        s.add_environment(st->id, R"({"caviar": "old"})");
+        BOOST_TEST(s.load_environments(st->id).size() == 1u);
         BOOST_TEST(s.load_trials(st->id).size() == 1u);
         s.save_checkpoint(st->id, 0, {1, "x"});
         BOOST_TEST(s.load_checkpoint(st->id, 0)->bytes == "x");
@@ -519,6 +523,29 @@ BOOST_AUTO_TEST_CASE(upgrades_older_stores_in_place) {
             BOOST_TEST(events[0].source == "strategy");
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(keeps_a_studys_link_and_its_environments_in_order) {
+    store s(file);
+    auto r = sample_study("alpha-retune-1");
+    r.parent = "alpha";
+    r.parent_store = "/elsewhere/old.db";
+    r.link = "retune";
+    auto id = s.create_study(r).id;
+    auto back = s.find_study("alpha-retune-1");
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST(back->parent == "alpha");
+    BOOST_TEST(back->parent_store == "/elsewhere/old.db");
+    BOOST_TEST(back->link == "retune");
+    s.add_environment(id, R"({"n": 1})");
+    s.add_environment(id, R"({"n": 2})");
+    auto envs = s.load_environments(id);
+    BOOST_TEST_REQUIRE(envs.size() == 2u);
+    BOOST_TEST(envs[0].fingerprint == R"({"n": 1})");
+    BOOST_TEST(envs[1].fingerprint == R"({"n": 2})");
+    BOOST_TEST(envs[0].seq < envs[1].seq);
+    BOOST_TEST(envs[1].at > 0);
+    BOOST_TEST(s.load_environments(id + 1).empty());
 }
 
 BOOST_AUTO_TEST_CASE(keeps_studies_apart) {

@@ -31,6 +31,16 @@ struct study_record {
     /// The budget the experiment file (or --trials) gave at the last run; the study's budget
     /// differs when `caviar ctl budget` changed it since.
     std::int64_t file_budget = 0;
+    /// The study this one was made from ("" = none), its store when another one ("" = this
+    /// store), and how: "retune".
+    std::string parent, parent_store, link;
+};
+
+/// What a study ran on, once per change: a JSON object (environment.hpp says its fields).
+struct environment_record {
+    std::int64_t seq = 0;
+    double at = 0;  // unix seconds
+    std::string fingerprint;
 };
 
 /// A run's saved state: the bytes run::save wrote after `step` steps.

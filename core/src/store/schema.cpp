@@ -1,16 +1,18 @@
 // The store's schema, opening a file, and upgrading an older one. Readable with `sqlite3`.
 //
-// Schema (version 3, kept in PRAGMA user_version; each older version is upgraded in place):
+// Schema (version 4, kept in PRAGMA user_version; each older version is upgraded in place):
 //   studies(id, name UNIQUE, seed, budget, metric, direction, space_hash, space, config,
 //           sampler, strategy, model, created_at, architecture, capabilities, max_steps,
-//           file_budget)
+//           file_budget, parent, parent_store, link)
 //       one row per study; direction is 'minimize' or 'maximize'; space_hash is space::hash() as
 //       16 lower-case hex digits (TEXT); space is space::describe(); config is the effective
 //       experiment file text; sampler/strategy/model are plugin names. architecture (a JSON
 //       array of param names), capabilities ("checkpoints,update") and max_steps are what the
 //       model said when the study last ran, so `caviar ctl` can check a command in another
 //       process. file_budget is the trial budget the experiment file gave at the last run: a
-//       budget changed by `caviar ctl` holds until the file's changes. (v3)
+//       budget changed by `caviar ctl` holds until the file's changes. (v3) parent names the
+//       study this one was made from ('' = none), parent_store its store file when that is
+//       another one ('' = this one), and link how: 'retune' (caviar retune). (v4)
 //   trials(study_id, number, state, seed, origin, error, value, steps, started_at, finished_at)
 //       primary key (study_id, number); state is queued|running|paused|complete|pruned|failed;
 //       value is the objective's value, NULL when there is none.
@@ -32,7 +34,13 @@
 //       trial ended first, the study stopped) them, with what happened in result. (v3)
 //   study_events(study_id, seq, kind, detail, source, at) what happened to the study as a
 //       whole: "budget", "stop" (caviar ctl), "config" (a run with changed options, allowed with
-//       --allow-config-change: detail has the changes and both texts). (v3)
+//       --allow-config-change: detail has the changes and both texts), "retune" (caviar
+//       retune: detail is the drift report, as `caviar retune --json` prints it). (v3)
+//   environments(study_id, seq, at, fingerprint) what the study ran on: one row each time a
+//       run found it different from the last row (the first run too). fingerprint is a JSON
+//       object: caviar's version, the machine (cores, cpu), each plugin's name, version,
+//       library file and its sha256, and every file a plugin's path option names (option,
+//       path, size, mtime, sha256, lines). (v4)
 // Seeds are uint64 stored bit-for-bit as INTEGER (seeds >= 2^63 show as negative in the shell).
 // Times are unix seconds (REAL, 0 = not yet). A NaN metric is stored as NULL. Primary keys are
 // the indexes: every lookup is by (study_id[, trial]). Deleting a study or trial cascades.
@@ -51,7 +59,7 @@ namespace caviar {
 
 namespace {
 
-constexpr std::int64_t schema_version = 3;
+constexpr std::int64_t schema_version = 4;
 
 // Version 2, as IF NOT EXISTS statements: creates a new file, or completes a version 1 file.
 constexpr const char* schema_v2_sql = R"sql(
@@ -171,6 +179,20 @@ CREATE TABLE study_events (
 );
 )sql";
 
+// Version 3 -> 4: study links (retune) and environment fingerprints.
+constexpr const char* upgrade_to_v4_sql = R"sql(
+ALTER TABLE studies ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+ALTER TABLE studies ADD COLUMN parent_store TEXT NOT NULL DEFAULT '';
+ALTER TABLE studies ADD COLUMN link TEXT NOT NULL DEFAULT '';
+CREATE TABLE environments (
+    study_id    INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+    seq         INTEGER PRIMARY KEY,
+    at          REAL NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+CREATE INDEX environments_by_study ON environments (study_id, seq);
+)sql";
+
 }  // namespace
 
 double store_now() {
@@ -265,6 +287,7 @@ store::store(const std::filesystem::path& file, bool read_only)
                 db.exec(schema_v2_sql);
                 db.exec(upgrade_to_v3_sql);
             }
+            if (version < 4) db.exec(upgrade_to_v4_sql);
             db.exec(("PRAGMA user_version = " + std::to_string(schema_version)).c_str());
             db.exec("COMMIT");
         } catch (...) {

@@ -79,6 +79,11 @@ public:
     /// What the running model is (architecture, capabilities, max_steps), for `caviar ctl`.
     void set_model_facts(std::int64_t study, const study_record& facts);
 
+    /// Records what the study runs on now (a JSON fingerprint, environment.hpp).
+    void add_environment(std::int64_t study, const std::string& fingerprint);
+    /// Every fingerprint recorded for the study, oldest first; the last is the latest.
+    std::vector<environment_record> load_environments(std::int64_t study);
+
     // Trials (trials.cpp).
     /// Every trial of the study in number order, with params, curve and final metrics.
     std::vector<trial> load_trials(std::int64_t study);

@@ -14,7 +14,9 @@ namespace {
 
 #define CAVIAR_STUDY_COLUMNS                                                                    \
     "id, name, seed, budget, metric, direction, space_hash, space, config, sampler, strategy, " \
-    "model, created_at, architecture, capabilities, max_steps, file_budget"
+    "model, created_at, architecture, capabilities, max_steps, file_budget, parent, "           \
+    "parent_store, "                                                                            \
+    "link"
 
 std::string hex(std::uint64_t x) {
     char buf[17];
@@ -56,6 +58,9 @@ study_record read_study(const std::string& where, const sqlite::statement& s) {
     r.capabilities = capabilities_from_string(s.column_text(14));
     r.max_steps = s.column_int(15);
     r.file_budget = s.column_int(16);
+    r.parent = s.column_text(17);
+    r.parent_store = s.column_text(18);
+    r.link = s.column_text(19);
     return r;
 }
 
@@ -91,8 +96,8 @@ study_record store::create_study(study_record s) {
     m.sql(
          "INSERT INTO studies (name, seed, budget, metric, direction, space_hash, space, config, "
          "sampler, strategy, model, created_at, architecture, capabilities, max_steps, "
-         "file_budget) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-         "?16)")
+         "file_budget, parent, parent_store, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+         "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)")
         .bind(1, s.name)
         .bind(2, to_sql(s.seed))
         .bind(3, s.budget)
@@ -109,6 +114,9 @@ study_record store::create_study(study_record s) {
         .bind(14, to_string(s.capabilities))
         .bind(15, s.max_steps)
         .bind(16, s.file_budget)
+        .bind(17, s.parent)
+        .bind(18, s.parent_store)
+        .bind(19, s.link)
         .run();
     s.id = sqlite3_last_insert_rowid(m.db.get());
     w.done();
@@ -149,6 +157,30 @@ void store::set_config(std::int64_t study, const std::string& text) {
     write_scope w(m);
     m.sql("UPDATE studies SET config = ?2 WHERE id = ?1").bind(1, study).bind(2, text).run();
     w.done();
+}
+
+void store::add_environment(std::int64_t study, const std::string& fingerprint) {
+    auto& m = *impl_;
+    write_scope w(m);
+    m.sql("INSERT INTO environments (study_id, at, fingerprint) VALUES (?1, ?2, ?3)")
+        .bind(1, study)
+        .bind(2, store_now())
+        .bind(3, fingerprint)
+        .run();
+    w.done();
+}
+
+std::vector<environment_record> store::load_environments(std::int64_t study) {
+    auto& m = *impl_;
+    auto& q =
+        m.sql("SELECT seq, at, fingerprint FROM environments WHERE study_id = ?1 ORDER BY seq");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study);
+    std::vector<environment_record> out;
+    while (q.step())
+        out.push_back(
+            {.seq = q.column_int(0), .at = q.column_double(1), .fingerprint = q.column_text(2)});
+    return out;
 }
 
 }  // namespace caviar
