@@ -21,10 +21,12 @@ namespace {
 using caviar::dimension;
 using std::numbers::pi;
 
-std::shared_ptr<caviar::model> functions_model(const std::string& function, double noise = 0) {
+std::shared_ptr<caviar::model> functions_model(const std::string& function, double noise = 0,
+                                               double shift = 0) {
     caviar::options o;
     o.set("function", function);
     o.set("noise", noise);
+    o.set("shift", shift);
     return caviar::registry::create<caviar::model>(
         caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so"),
         o);
@@ -206,6 +208,19 @@ BOOST_AUTO_TEST_CASE(takes_int_dimensions_as_coordinates) {
     auto model = functions_model("sphere");
     model->prepare(sp);
     BOOST_TEST(evaluate(*model, {{"a", std::int64_t{3}}, {"b", 4.0}}).at("value") == 25.0);
+}
+
+BOOST_AUTO_TEST_CASE(shift_moves_the_optimum_and_keeps_the_minimum) {
+    auto model = functions_model("sphere", 0, 1.5);
+    model->prepare(box(3, -5, 5));
+    auto at_new = evaluate(*model, point({1.5, 1.5, 1.5}));
+    BOOST_TEST(at_new.at("value") == 0.0);
+    BOOST_TEST(at_new.at("regret") == 0.0);
+    BOOST_TEST(evaluate(*model, point({0, 0, 0})).at("value") == 3 * 1.5 * 1.5);
+    // Branin's three minimisers move along with it.
+    auto branin = functions_model("branin", 0, -2);
+    branin->prepare(box(2, -7, 15));
+    BOOST_TEST(evaluate(*branin, point({pi - 2, 2.275 - 2})).at("regret") < 1e-5);
 }
 
 BOOST_AUTO_TEST_CASE(is_done_after_one_step) {

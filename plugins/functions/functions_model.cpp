@@ -71,6 +71,12 @@ public:
                      .help = "the function to minimise; its coordinates are the space's int "
                              "and float dimensions in order (choices are ignored)",
                      .allowed = function_names()},
+                    {.name = "shift",
+                     .type = option_type::real,
+                     .default_value = 0.0,
+                     .help = "moves the optimum by this much along every coordinate: the model "
+                             "evaluates f(x - shift), so the minimum stays and its place changes "
+                             "(a changed environment for a test or a demo)"},
                     {.name = "noise",
                      .type = option_type::real,
                      .default_value = 0.0,
@@ -81,7 +87,12 @@ public:
     }
 
     explicit functions_model(const options& o)
-        : f_(functions::find_benchmark(o.get_string("function"))), noise_(o.get_real("noise")) {
+        : f_(functions::find_benchmark(o.get_string("function"))),
+          shift_(o.get_real("shift")),
+          noise_(o.get_real("noise")) {
+        if (!std::isfinite(shift_))
+            throw option_error("shift", "shift must be a finite number, got shift=" +
+                                            to_string(option_value{shift_}));
         if (!f_)
             throw std::invalid_argument("unknown function \"" + o.get_string("function") + "\"");
         if (!(noise_ >= 0) || !std::isfinite(noise_))
@@ -124,7 +135,7 @@ public:
             throw std::logic_error("functions: start() before prepare() set the coordinates");
         std::vector<double> x;
         x.reserve(coordinates_.size());
-        for (const auto& name : coordinates_) x.push_back(get_real(p, name));
+        for (const auto& name : coordinates_) x.push_back(get_real(p, name) - shift_);
         return std::make_unique<function_run>(*f_, std::move(x), noise_, seed);
     }
 
@@ -133,6 +144,7 @@ public:
 
 private:
     const benchmark* f_;
+    double shift_;
     double noise_;
     std::vector<std::string> coordinates_;
 };

@@ -5,6 +5,7 @@
 #include "run/config_change.hpp"
 #include "run/coordinator.hpp"
 #include "run/crash_guard.hpp"
+#include "run/environment.hpp"
 #include "run/executor.hpp"
 #include "run/local_queue.hpp"
 #include "run/output_guard.hpp"
@@ -167,6 +168,30 @@ std::vector<trial> warm_start_trials(store& db, const plugin_ref& sampler) {
     return out;
 }
 
+// Keeps what the study runs on now when it differs from the last run's, and warns when a study
+// with finished trials now runs on other data or plugins: its trials would mix two environments.
+void record_environment(store& db, const study_setup& setup, const study_record& study,
+                        const std::vector<trial>& trials, std::FILE* progress) {
+    auto before = db.load_environments(study.id);
+    nlohmann::json last;
+    if (!before.empty()) last = nlohmann::json::parse(before.back().fingerprint, nullptr, false);
+    auto now = environment::fingerprint(setup, last, progress);
+    if (!before.empty() && now == last) return;
+    auto diff = environment::changes(last, now);
+    db.add_environment(study.id, now.dump());
+    bool finished = std::any_of(trials.begin(), trials.end(),
+                                [](const trial& t) { return is_finished(t.state); });
+    std::string list;
+    for (const auto& c : diff)
+        if (c.significant) list += "  " + c.line + "\n";
+    if (!finished || list.empty()) return;
+    std::fprintf(stderr,
+                 "caviar: warning: study \"%s\" now runs in another environment than its "
+                 "finished trials did:\n%sits trials now mix two environments; `caviar retune` "
+                 "re-evaluates the best configurations in a new study linked to this one\n",
+                 study.name.c_str(), list.c_str());
+}
+
 // `caviar __worker FILE --set ...`: the same experiment, loaded by a trial process (the
 // program's own file, so it is the same caviar), which prints nothing but its plugins' output.
 std::vector<std::string> trial_process_command(const experiment& e) {
@@ -194,6 +219,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     run_result result;
     result.study = open_study(db, setup, opts.allow_config_change);
     std::vector<trial> trials = db.load_trials(result.study.id);
+    record_environment(db, setup, result.study, trials, opts.progress);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     if (opts.retry_failed) result.retried = retry_failed(db, result.study, trials);
     std::vector<trial> prior = warm_start_trials(db, e.sampler);

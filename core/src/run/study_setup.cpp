@@ -35,9 +35,10 @@ diagnostic complaint(const std::exception& e, const plugin_ref& ref, const exper
 
 template <class Interface>
 std::shared_ptr<Interface> create(const loaded_plugin& p, const plugin_ref& ref,
-                                  const experiment& exp, std::vector<diagnostic>& errors) {
+                                  const experiment& exp, std::vector<diagnostic>& errors,
+                                  options& opts) {
     std::size_t before = errors.size();
-    options opts = resolve_options(p.info, ref, exp.file.parent_path(), errors);
+    opts = resolve_options(p.info, ref, exp.file.parent_path(), errors);
     if (errors.size() != before) return nullptr;
     try {
         return registry::create<Interface>(p, opts);
@@ -59,15 +60,15 @@ study_setup set_up_study(experiment exp, const registry& plugins, std::vector<di
     auto mo = load(exp.model, plugin_kind::model, plugins, errors);
     if (sp) {
         s.sampler_plugin = *sp;
-        s.sampler = create<sampler>(*sp, exp.sampler, exp, errors);
+        s.sampler = create<sampler>(*sp, exp.sampler, exp, errors, s.sampler_options);
     }
     if (st) {
         s.strategy_plugin = *st;
-        s.strategy = create<strategy>(*st, exp.strategy, exp, errors);
+        s.strategy = create<strategy>(*st, exp.strategy, exp, errors, s.strategy_options);
     }
     if (mo) {
         s.model_plugin = *mo;
-        s.model = create<model>(*mo, exp.model, exp, errors);
+        s.model = create<model>(*mo, exp.model, exp, errors, s.model_options);
     }
     if (s.sampler && check_fit) {
         try {

@@ -20,6 +20,8 @@ struct study_setup {
     std::shared_ptr<caviar::sampler> sampler;
     std::shared_ptr<caviar::strategy> strategy;
     std::shared_ptr<caviar::model> model;
+    /// Each plugin's options as checked (defaults filled, paths absolute).
+    options sampler_options, strategy_options, model_options;
 };
 
 /// Loads the three plugins, validates their options, creates them and lets them check the space
