@@ -46,6 +46,10 @@ public:
     std::vector<double> to_unit(const params& p) const;
     /// Whether p has a contained value for exactly the dimensions that are active in it.
     bool contains(const params& p) const;
+    /// Why p is not contained (empty when it is), each problem ending in "; ": an active
+    /// dimension missing, an inactive one given, a value out of its dimension, a name that is
+    /// not a dimension.
+    std::string problems(const params& p) const;
 
     /// Canonical text (one dimension per line) and its 64-bit FNV-1a hash: two studies have the
     /// same space exactly when these agree.

@@ -104,6 +104,21 @@ bool space::contains(const params& p) const {
     return present == p.size();  // no names outside the space
 }
 
+std::string space::problems(const params& p) const {
+    std::string out;
+    for (const auto& d : dims_) {
+        auto it = p.find(d.name());
+        bool on = active(d, p);
+        if (on && it == p.end()) out += d.name() + " is active but missing; ";
+        if (!on && it != p.end()) out += d.name() + " is inactive but given; ";
+        if (it != p.end() && !d.contains(it->second))
+            out += d.name() + "=" + to_string(it->second) + " is not in " + d.describe() + "; ";
+    }
+    for (const auto& [name, v] : p)
+        if (!find(name)) out += name + " is not a dimension; ";
+    return out;
+}
+
 std::string space::describe() const {
     std::string out;
     for (const auto& d : dims_) out += d.describe() + '\n';

@@ -7,8 +7,9 @@
 
 namespace caviar::cli {
 
-/// 0 done, 1 study error, 2 usage or config error; 128+N when stopped by signal N.
-enum exit_code : int { ok = 0, study_failed = 1, usage = 2 };
+/// 0 done, 1 study error, 2 usage or config error, 3 a retune found drift; 128+N when stopped
+/// by signal N.
+enum exit_code : int { ok = 0, study_failed = 1, usage = 2, drifted = 3 };
 
 using args = std::vector<std::string>;
 
@@ -26,6 +27,8 @@ int lineage_command(const args& a);
 int ctl_command(const args& a);
 int check_command(const args& a);
 int serve_command(const args& a);
+int retune_command(const args& a);
+int history_command(const args& a);
 /// The hidden `__worker`: a trial process of a study with isolation = "process".
 int worker_command(const args& a);
 

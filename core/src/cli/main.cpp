@@ -35,6 +35,10 @@ Commands:
   report STORE   write a study as one HTML page with charts (-o FILE)
   curves STORE   print learning curves (csv or json)
   lineage STORE  show whose weights a trial carries after population-based training
+  retune FILE --from STUDY
+                 run a study's best configurations again in today's environment, report
+                 the drift and search again (exit 3 when it drifted)
+  history STORE  list the studies of a store as chains: original, then its retunes
 
 STORE is a study's store (its .db file), or the experiment FILE itself, which names its store
 and study. Run `caviar COMMAND --help` for the options of a command, `caviar --version` for
@@ -43,8 +47,8 @@ the version.
 Plugins are looked up in CAVIAR_PLUGIN_PATH (colon-separated folders), then in caviar's own
 plugin folder; an experiment may also name a library file with path = "...".
 
-Exit codes: 0 done, 1 the study failed, 2 usage or configuration error,
-130/143 stopped by Ctrl-C/SIGTERM (run the same command again to resume).
+Exit codes: 0 done, 1 the study failed, 2 usage or configuration error, 3 caviar retune
+found drift, 130/143 stopped by Ctrl-C/SIGTERM (run the same command again to resume).
 )";
 
 }  // namespace
@@ -55,11 +59,12 @@ int main(int argc, char** argv) {
     // does not kill the study mid-way with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
     std::map<std::string, std::function<int(const args&)>> commands = {
-        {"run", run_command},       {"validate", validate_command}, {"plugins", plugins_command},
-        {"best", best_command},     {"trials", trials_command},     {"enqueue", enqueue_command},
-        {"new", new_command},       {"show", show_command},         {"report", report_command},
-        {"curves", curves_command}, {"lineage", lineage_command},   {"ctl", ctl_command},
-        {"check", check_command},   {"serve", serve_command},       {"__worker", worker_command}};
+        {"run", run_command},         {"validate", validate_command}, {"plugins", plugins_command},
+        {"best", best_command},       {"trials", trials_command},     {"enqueue", enqueue_command},
+        {"new", new_command},         {"show", show_command},         {"report", report_command},
+        {"curves", curves_command},   {"lineage", lineage_command},   {"ctl", ctl_command},
+        {"check", check_command},     {"serve", serve_command},       {"retune", retune_command},
+        {"history", history_command}, {"__worker", worker_command}};
     if (argc < 2) {
         std::fputs(usage_text, stderr);
         return usage;

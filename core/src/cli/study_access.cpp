@@ -81,7 +81,10 @@ study_record select_study(store& db, const po::variables_map& vm) {
 }
 
 std::unique_ptr<store> open_store(const po::variables_map& vm) {
-    const auto file = vm["store"].as<std::string>();
+    return open_store(vm["store"].as<std::string>());
+}
+
+std::unique_ptr<store> open_store(const std::string& file) {
     try {
         try {
             return std::make_unique<store>(file, true);

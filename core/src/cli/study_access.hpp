@@ -23,6 +23,8 @@ bool parse_store_arguments(const args& a, boost::program_options::options_descri
 
 /// The store named by the STORE operand, read-only; a missing file is a usage error.
 std::unique_ptr<store> open_store(const boost::program_options::variables_map& vm);
+/// The same for a store file named otherwise (caviar retune --from STORE:STUDY).
+std::unique_ptr<store> open_store(const std::string& file);
 
 /// The study named --study, or the only one in the store; otherwise a usage error naming the
 /// studies there are.

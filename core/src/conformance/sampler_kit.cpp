@@ -36,17 +36,7 @@ std::string text(const params& p) {
 // What is wrong with p as a point of sp (empty when nothing): a missing or extra name, an active
 // dimension left out, an inactive one given, a value of the wrong type, out of range or off grid.
 std::string problems(const space& sp, const params& p) {
-    std::string out;
-    for (const auto& d : sp) {
-        auto it = p.find(d.name());
-        bool on = sp.active(d, p);
-        if (on && it == p.end()) out += d.name() + " is active but missing; ";
-        if (!on && it != p.end()) out += d.name() + " is inactive but given; ";
-        if (it != p.end() && !d.contains(it->second))
-            out += d.name() + "=" + to_string(it->second) + " is not in " + d.describe() + "; ";
-    }
-    for (const auto& [name, v] : p)
-        if (!sp.find(name)) out += name + " is not a dimension; ";
+    std::string out = sp.problems(p);
     if (out.empty() && !sp.contains(p)) out = "space::contains refuses it";
     return out;
 }

@@ -81,21 +81,7 @@ study_record open_study(store& db, const study_setup& s, bool allow_change) {
         db.set_model_facts(found->id, *found);
         return *found;
     }
-    study_record r;
-    r.name = e.name;
-    r.seed = e.seed;
-    r.budget = r.file_budget = e.trials;
-    r.objective = e.objective;
-    r.space_hash = e.space.hash();
-    r.space = e.space.describe();
-    r.config = e.text;
-    r.sampler = s.sampler_plugin.info.name;
-    r.strategy = s.strategy_plugin.info.name;
-    r.model = s.model_plugin.info.name;
-    r.architecture = s.model->architecture();
-    r.capabilities = s.model->capabilities();
-    r.max_steps = s.model->max_steps();
-    return db.create_study(std::move(r));
+    return db.create_study(new_study_record(s));
 }
 
 // Adds the file's [[enqueue]] configurations not queued before, as queued trials that run first.
@@ -204,6 +190,25 @@ std::vector<std::string> trial_process_command(const experiment& e) {
 
 }  // namespace
 
+study_record new_study_record(const study_setup& s) {
+    const experiment& e = s.exp;
+    study_record r;
+    r.name = e.name;
+    r.seed = e.seed;
+    r.budget = r.file_budget = e.trials;
+    r.objective = e.objective;
+    r.space_hash = e.space.hash();
+    r.space = e.space.describe();
+    r.config = e.text;
+    r.sampler = s.sampler_plugin.info.name;
+    r.strategy = s.strategy_plugin.info.name;
+    r.model = s.model_plugin.info.name;
+    r.architecture = s.model->architecture();
+    r.capabilities = s.model->capabilities();
+    r.max_steps = s.model->max_steps();
+    return r;
+}
+
 run_result run_study(study_setup& setup, const run_options& opts) {
     const experiment& e = setup.exp;
     // Trials' folders (STORE-files/STUDY/trial-N) and the lock that keeps a second process off,
@@ -222,7 +227,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
     record_environment(db, setup, result.study, trials, opts.progress);
     result.enqueued = enqueue(db, result.study, e.enqueue, trials);
     if (opts.retry_failed) result.retried = retry_failed(db, result.study, trials);
-    std::vector<trial> prior = warm_start_trials(db, e.sampler);
+    std::vector<trial> prior = opts.prior ? *opts.prior : warm_start_trials(db, e.sampler);
 
     study_config cfg{.study_id = result.study.id,
                      .name = e.name,

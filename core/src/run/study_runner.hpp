@@ -38,6 +38,9 @@ struct run_options {
     /// Run the study's failed trials again, each with its number, params and seed (the cause
     /// was fixed); they count towards the budget as before.
     bool retry_failed = false;
+    /// Finished trials of another study for the sampler to learn from, instead of the ones
+    /// [sampler] warm_start names (caviar retune hands over the old study's).
+    std::optional<std::vector<trial>> prior;
 };
 
 struct run_result {
@@ -58,6 +61,9 @@ struct run_result {
     bool out_of_time = false;          // the time budget ended the study before its trial budget
     std::optional<std::string> error;  // the study failed (exit 1)
 };
+
+/// The record of a new study of this experiment, as run_study creates it (not yet stored).
+study_record new_study_record(const study_setup& s);
 
 /// Throws study_mismatch, store_error.
 run_result run_study(study_setup& setup, const run_options& opts);

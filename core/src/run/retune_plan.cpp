@@ -1,0 +1,67 @@
+#include "run/retune_plan.hpp"
+
+#include "report/trial_table.hpp"
+
+#include <caviar/seed.hpp>
+
+#include <algorithm>
+
+namespace caviar::retune {
+
+choice choose(const std::vector<trial>& old, const objective& obj, std::int64_t top,
+              const space& today) {
+    choice out;
+    auto best = ranked(old, obj);
+    out.complete = static_cast<std::int64_t>(best.size());
+    for (const trial* t : best) {
+        if (static_cast<std::int64_t>(out.configurations.size() + out.skipped.size()) >= top) break;
+        // A dimension the old space had and today's has not is left out; one today's space
+        // added cannot be guessed.
+        params p;
+        for (const auto& [name, v] : t->params)
+            if (today.find(name)) p.emplace(name, v);
+        if (auto why = today.problems(p); !why.empty()) {
+            why.resize(why.size() - 2);  // the last "; "
+            out.skipped.emplace_back(t->number, "outside today's space: " + why);
+            continue;
+        }
+        out.configurations.push_back(
+            {.old_trial = t->number, .p = std::move(p), .old_value = *t->value});
+    }
+    return out;
+}
+
+std::uint64_t repeat_seed(std::uint64_t study_seed, std::int64_t repeat) {
+    // A stream of its own ("retune" in ASCII), apart from the trial-number seeds of the search.
+    return derive_seed(derive_seed(study_seed, 0x726574756e65ULL),
+                       static_cast<std::uint64_t>(repeat));
+}
+
+study_record create(store& db, study_record record,
+                    const std::vector<drift::configuration>& configurations, std::int64_t repeats) {
+    store::unit u(db);
+    record = db.create_study(std::move(record));
+    const auto k = static_cast<std::int64_t>(configurations.size());
+    for (std::int64_t r = 0; r < repeats; ++r)
+        for (std::int64_t i = 0; i < k; ++i) {
+            const auto& c = configurations[static_cast<std::size_t>(i)];
+            trial t;
+            t.number = r * k + i;
+            t.seed = repeat_seed(record.seed, r);
+            t.params = c.p;
+            t.state = trial_state::queued;
+            t.origin = "retune of trial " + std::to_string(c.old_trial);
+            t.attrs = {{drift::retune_of_attr, std::to_string(c.old_trial)},
+                       {drift::repeat_attr, std::to_string(r)}};
+            db.insert_trial(record.id, t);
+        }
+    u.commit();
+    return record;
+}
+
+std::int64_t reevaluations(const std::vector<trial>& trials) {
+    return std::count_if(trials.begin(), trials.end(),
+                         [](const trial& t) { return t.attrs.count(drift::retune_of_attr) > 0; });
+}
+
+}  // namespace caviar::retune
