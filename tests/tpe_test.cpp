@@ -45,6 +45,7 @@ std::shared_ptr<caviar::sampler> make_tpe(
     o.set("multivariate", true);
     o.set("prior_weight", 1.0);
     o.set("constant_liar", true);
+    o.set("prior_trust", 0.5);
     for (const auto& [k, v] : overrides) o.set(k, v);
     return make_sampler("tpe", o);
 }
@@ -418,6 +419,25 @@ BOOST_AUTO_TEST_CASE(warm_start_learns_from_prior_trials) {
         cold.push_back(branin(fresh.propose(*s, {}, n)) - branin_minimum);
     }
     BOOST_TEST(median(warm) * 4 < median(cold));
+}
+
+BOOST_AUTO_TEST_CASE(warm_start_values_are_ranked_among_themselves_not_against_todays) {
+    // After a retune the prior's values come from another environment: a constant added to all
+    // of them (everything was better then) must not change a single proposal.
+    study earlier{.space = branin_space(), .seed = 3};
+    earlier.run(*make_tpe(), branin, 40);
+    std::deque<caviar::trial> better_then(earlier.trials.begin(), earlier.trials.end());
+    for (auto& t : better_then)
+        if (t.value) *t.value -= 1000;
+    study today{.space = branin_space(), .seed = 11};
+    today.run(
+        *make_tpe(), [](const caviar::params& p) { return branin(p) - 50; }, 15);
+    study same = today, shifted = today;
+    for (const auto& t : earlier.trials) same.prior.push_back(&t);
+    for (const auto& t : better_then) shifted.prior.push_back(&t);
+    auto s = make_tpe();
+    for (std::int64_t n = 15; n < 25; ++n)
+        BOOST_TEST((same.propose(*s, {}, n) == shifted.propose(*s, {}, n)), "trial " << n);
 }
 
 BOOST_AUTO_TEST_CASE(proposal_stays_cheap_with_10000_trials) {

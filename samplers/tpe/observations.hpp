@@ -34,6 +34,9 @@ public:
     std::span<const std::uint32_t> ranked() const { return ranked_; }
     /// Observations without one (failed, or pruned before reporting): TPE counts them as bad.
     std::span<const std::uint32_t> failed() const { return failed_; }
+    /// Whether observation i is a warm-start (prior) trial rather than one of the study's own:
+    /// the prior ones come first.
+    bool is_prior(std::uint32_t i) const { return i < prior_seen_.size(); }
 
 private:
     // What identifies a trial already converted; compared on every call.

@@ -48,6 +48,13 @@ public:
                      .type = o::boolean,
                      .default_value = true,
                      .help = "count running trials as bad so parallel proposals spread out"},
+                    {.name = "prior_trust",
+                     .type = o::real,
+                     .default_value = 0.5,
+                     .help = "weight of each warm-start trial (another study's, ranked among "
+                             "themselves) against 1 for the study's own",
+                     .min = 0.0,
+                     .max = 1.0},
                 }};
     }
 
@@ -62,6 +69,7 @@ private:
         s.multivariate = o.get_bool("multivariate");
         s.prior_weight = o.get_real("prior_weight");
         s.constant_liar = o.get_bool("constant_liar");
+        s.prior_trust = o.get_real("prior_trust");
         if (!(s.prior_weight > 0))
             throw std::invalid_argument("prior_weight must be above 0, got prior_weight=" +
                                         to_string(option_value{s.prior_weight}));

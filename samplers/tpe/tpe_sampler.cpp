@@ -59,37 +59,29 @@ void tpe_sampler::sample_group(const condition_group& g, rng& r, std::vector<dou
     auto on = [&](std::uint32_t i) { return !g.when || !std::isnan(seen_.row(i)[first]); };
     ok_scratch_.clear();
     failed_scratch_.clear();
+    ok_prior_.clear();
+    failed_prior_.clear();
     for (std::uint32_t i : seen_.ranked())
-        if (on(i)) ok_scratch_.push_back(i);
+        if (on(i)) (seen_.is_prior(i) ? ok_prior_ : ok_scratch_).push_back(i);
     for (std::uint32_t i : seen_.failed())
-        if (on(i)) failed_scratch_.push_back(i);
+        if (on(i)) (seen_.is_prior(i) ? failed_prior_ : failed_scratch_).push_back(i);
 
-    if (ok_scratch_.empty()) {  // nothing to learn from yet
+    if (ok_scratch_.empty() && ok_prior_.empty()) {  // nothing to learn from yet
         for (const unit_axis& a : g.axes) u[a.index()] = unit_draw(r);
         return;
     }
-
-    // Good: the best gamma(n); bad: the other ranked ones, then those without a value.
-    const std::size_t n = ok_scratch_.size() + failed_scratch_.size();
-    const std::size_t n_good = std::min(good_count(n), ok_scratch_.size());
     good_.clear();
-    for (std::size_t i = 0; i < n_good; ++i) good_.push_back(seen_.row(ok_scratch_[i]));
-    good_weights_.assign(good_.size(), 1.0);
-
-    const std::size_t n_bad = n - n_good;
-    auto bad_at = [&](std::size_t k) {
-        std::size_t j = n_good + k;
-        return j < ok_scratch_.size() ? ok_scratch_[j] : failed_scratch_[j - ok_scratch_.size()];
-    };
+    good_weights_.clear();
     bad_.clear();
-    const std::size_t kept = std::min(n_bad, settings_.max_bad_kernels);
-    for (std::size_t k = 0; k < kept; ++k) {
-        // Stratified by rank: the k-th of `kept` equal slices of the bad trials, at its middle.
-        std::size_t pick = kept == n_bad ? k : (2 * k + 1) * n_bad / (2 * kept);
-        bad_.push_back(seen_.row(bad_at(pick)));
-    }
-    bad_weights_.assign(bad_.size(),
-                        kept ? static_cast<double>(n_bad) / static_cast<double>(kept) : 1.0);
+    bad_weights_.clear();
+    split(ok_scratch_, failed_scratch_, 1.0);
+    // The warm start guides the first proposals; the study's own trials take over as they come
+    // (each prior kernel counts prior_trust while the study has at most startup_trials of its
+    // own, then less in proportion).
+    const double own = static_cast<double>(ok_scratch_.size() + failed_scratch_.size());
+    const double startup = static_cast<double>(std::max<std::int64_t>(settings_.startup_trials, 1));
+    split(ok_prior_, failed_prior_,
+          settings_.prior_trust * std::min(1.0, startup / std::max(own, 1.0)));
 
     liars_.clear();
     for (std::size_t at = 0; at < pending_.size(); at += seen_.dims())
@@ -100,6 +92,30 @@ void tpe_sampler::sample_group(const condition_group& g, rng& r, std::vector<dou
         sample_block(axes, r, u);
     } else {
         for (std::size_t j = 0; j < axes.size(); ++j) sample_block(axes.subspan(j, 1), r, u);
+    }
+}
+
+void tpe_sampler::split(std::span<const std::uint32_t> ok, std::span<const std::uint32_t> failed,
+                        double weight) {
+    if (ok.empty() && failed.empty()) return;
+    // Good: the best gamma(n); bad: the other ranked ones, then those without a value.
+    const std::size_t n = ok.size() + failed.size();
+    const std::size_t n_good = std::min(good_count(n), ok.size());
+    for (std::size_t i = 0; i < n_good; ++i) {
+        good_.push_back(seen_.row(ok[i]));
+        good_weights_.push_back(weight);
+    }
+    const std::size_t n_bad = n - n_good;
+    auto bad_at = [&](std::size_t k) {
+        std::size_t j = n_good + k;
+        return j < ok.size() ? ok[j] : failed[j - ok.size()];
+    };
+    const std::size_t kept = std::min(n_bad, settings_.max_bad_kernels);
+    for (std::size_t k = 0; k < kept; ++k) {
+        // Stratified by rank: the k-th of `kept` equal slices of the bad trials, at its middle.
+        std::size_t pick = kept == n_bad ? k : (2 * k + 1) * n_bad / (2 * kept);
+        bad_.push_back(seen_.row(bad_at(pick)));
+        bad_weights_.push_back(weight * static_cast<double>(n_bad) / static_cast<double>(kept));
     }
 }
 

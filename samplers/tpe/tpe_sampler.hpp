@@ -27,6 +27,10 @@ struct tpe_settings {
     double prior_weight = 1.0;
     /// Count running trials as bad, with sharp kernels, so parallel proposals spread out.
     bool constant_liar = true;
+    /// Weight of each warm-start trial's kernel against 1 for the study's own. Warm-start trials
+    /// are split into good and bad among themselves, by their own study's values, never ranked
+    /// against today's: after a retune their values come from another environment.
+    double prior_trust = 0.5;
 
     /// magic 0.5: half Optuna's clip, measured better on branin and hartmann6 (bench/README.md).
     bandwidth_rule bandwidth{.factor = 1.0, .magic = 0.5, .floor = 1e-3};
@@ -43,6 +47,10 @@ public:
 private:
     std::size_t good_count(std::size_t n) const;
     void sample_group(const condition_group& g, rng& r, std::vector<double>& u);
+    // Appends the good and bad kernels of one set of observations (the study's own, or the
+    // warm start's), each kernel weighted `weight`.
+    void split(std::span<const std::uint32_t> ok, std::span<const std::uint32_t> failed,
+               double weight);
     void sample_block(std::span<const unit_axis> axes, rng& r, std::vector<double>& u);
 
     tpe_settings settings_;
@@ -52,7 +60,7 @@ private:
     std::vector<double> pending_;  // unit vectors of running trials that fit the space
     std::vector<const double*> good_, bad_, liars_;
     std::vector<double> bad_weights_, good_weights_;
-    std::vector<std::uint32_t> ok_scratch_, failed_scratch_;
+    std::vector<std::uint32_t> ok_scratch_, failed_scratch_, ok_prior_, failed_prior_;
     std::vector<double> candidates_;
     parzen_estimator l_, g_;
 };
