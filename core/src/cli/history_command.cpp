@@ -29,6 +29,14 @@ std::string date_of(double unix_seconds) {
     return buf;
 }
 
+std::string short_number(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_integer()) return v.dump();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+    return buf;
+}
+
 json entry(store& db, const study_record& s) {
     auto trials = db.load_trials(s.id);
     std::int64_t finished = 0;
@@ -108,10 +116,10 @@ int history_command(const args& a) {
         std::string indent(static_cast<std::size_t>(depth) * 4, ' ');
         std::string best = "no complete trial";
         if (e["best"].is_object()) {
-            best = "best " + to_string(value{e["best"]["value"].get<double>()}) + " (#" +
+            best = "best " + short_number(e["best"]["value"]) + " (#" +
                    std::to_string(e["best"]["trial"].get<long long>()) + ":";
             for (const auto& [k, v] : e["best"]["params"].items())
-                best += " " + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+                best += " " + k + "=" + short_number(v);
             best += ")";
         }
         std::string from;

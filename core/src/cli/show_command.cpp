@@ -1,15 +1,51 @@
 // caviar show STORE: a study at a glance in the terminal.
 #include "cli/commands.hpp"
 #include "cli/study_access.hpp"
+#include "report/drift.hpp"
 #include "report/importance.hpp"
 #include "report/study_space.hpp"
 #include "report/study_summary.hpp"
+#include "run/environment.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
 namespace caviar::cli {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// What the study ran on, how that changed between its runs, and its drift report if it is a
+// retune.
+void print_environment(store& db, const study_record& s) {
+    if (!s.parent.empty())
+        std::cout << "\n"
+                  << (s.link.empty() ? "made from" : "a " + s.link + " of") << " study \""
+                  << s.parent << "\"" << (s.parent_store.empty() ? "" : " in " + s.parent_store)
+                  << "\n";
+    auto envs = db.load_environments(s.id);
+    if (!envs.empty()) {
+        auto last = nlohmann::json::parse(envs.back().fingerprint, nullptr, false);
+        std::cout << "\nenvironment ("
+                  << (envs.size() == 1 ? "the same in every run" : "of the last run") << "):\n"
+                  << environment::describe(last, "  ");
+        for (std::size_t i = 1; i < envs.size(); ++i) {
+            auto a = nlohmann::json::parse(envs[i - 1].fingerprint, nullptr, false);
+            auto b = nlohmann::json::parse(envs[i].fingerprint, nullptr, false);
+            for (const auto& c : environment::changes(a, b))
+                std::cout << "  changed between runs: " << c.line << "\n";
+        }
+    }
+    for (const auto& e : db.load_study_events(s.id)) {
+        if (e.kind != "retune") continue;
+        auto r = nlohmann::json::parse(e.detail, nullptr, false);
+        if (r.is_object()) std::cout << "\n" << drift::text(r);
+    }
+}
+
+}  // namespace
 
 int show_command(const args& a) {
     po::options_description d(
@@ -29,6 +65,7 @@ int show_command(const args& a) {
     auto imp = parameter_importance(sp, trials, o);
     std::cout << study_summary(s, db->file().string(), sp, trials, imp, vm["top"].as<std::size_t>(),
                                db->load_events(s.id));
+    print_environment(*db, s);
     return ok;
 }
 

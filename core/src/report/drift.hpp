@@ -10,10 +10,14 @@
 //    "skipped": [{"old_trial", "reason"}],
 //    "kendall_tau",                          (null with fewer than 2 configurations)
 //    "old_best": {"old_trial", "old_value", "mean", "ci", "still_best", "best_now",
-//                 "difference", "difference_ci", "p_value", "pairs"},
+//                 "compared_with", "difference", "difference_ci", "p_value", "pairs",
+//                 "moved"},       (moved: how much better today than then, < 0 worse)
 //    "search": {"trials", "best": {"trial", "value", "params"} | null} | null,
 //    "changes": ["data: …", "model.shift: 0 → 1.5"],
 //    "tolerance", "tolerance_rule", "gap", "drifted", "verdict"}
+// Drift is decided on today's values only: today's best (a re-evaluated configuration or the new
+// search) against the old best's mean today, beyond the tolerance. The old value was the best of
+// many noisy draws, so the old best's loss against it is reported, not judged.
 // The seeds pair up: repeat r of every configuration runs with the same seed, so the old best
 // and today's best are compared by a paired t-test over the repeats.
 #pragma once

@@ -301,4 +301,34 @@ std::vector<change> changes(const json& before, const json& after) {
     return out;
 }
 
+std::string describe(const json& fp, const std::string& indent) {
+    if (!fp.is_object()) return indent + "(unreadable)\n";
+    std::string out = indent + "caviar " + fp.value("caviar", std::string("?"));
+    if (fp.contains("machine"))
+        out += " on " + fp["machine"].value("cpu", std::string("?")) + " (" +
+               std::to_string(fp["machine"].value("cores", 0)) + " cores)";
+    out += "\n";
+    if (fp.contains("plugins"))
+        for (const char* table : {"model", "sampler", "strategy"}) {
+            if (!fp["plugins"].contains(table)) continue;
+            const auto& p = fp["plugins"][table];
+            out += indent + table + " " + p.value("name", std::string("?")) + " " +
+                   p.value("version", std::string("?"));
+            if (p.contains("library"))
+                out += " (" + fs::path(p.value("library", std::string())).filename().string() +
+                       " sha256 " + short_hash(p) + ")";
+            out += "\n";
+        }
+    if (fp.contains("files"))
+        for (const auto& f : fp["files"]) {
+            out += indent + f.value("option", std::string("?")) + ": " +
+                   f.value("path", std::string("?")) + ": " +
+                   grouped(f.value("size", std::int64_t{0})) + " bytes";
+            if (f.contains("lines"))
+                out += ", " + grouped(f["lines"].get<std::int64_t>()) + " lines";
+            out += ", sha256 " + short_hash(f) + "\n";
+        }
+    return out;
+}
+
 }  // namespace caviar::environment

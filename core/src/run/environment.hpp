@@ -44,4 +44,8 @@ struct change {
 };
 std::vector<change> changes(const nlohmann::json& before, const nlohmann::json& after);
 
+/// A fingerprint for people, a line per item ("data: /d/jan.csv: 57,512 bytes, 1,797 lines,
+/// sha256 46abec6b…"), each line starting with `indent`.
+std::string describe(const nlohmann::json& fingerprint, const std::string& indent);
+
 }  // namespace caviar::environment
