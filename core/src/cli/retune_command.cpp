@@ -306,7 +306,12 @@ int retune_command(const args& a) {
     if (!setup) return usage;
     run_result r = run_study(*setup, opts);
     if (auto code = stopped(r)) return *code;
-    if (!json_out && search > 0) std::printf("%s\n", drift::text(drift_of(r.trials)).c_str());
+    // The re-evaluation's report at once (the search may take long), the verdict again after it.
+    const bool told = !json_out && search > 0;
+    if (told) {
+        std::printf("%s\n", drift::text(drift_of(r.trials)).c_str());
+        std::fflush(stdout);
+    }
 
     // Phase 2: the new search, learning from the old study's trials as prior knowledge.
     const std::int64_t budget = phase_one + search;
@@ -331,8 +336,8 @@ int retune_command(const args& a) {
     if (json_out)
         std::printf("%s\n", report.dump(2).c_str());
     else
-        std::printf("%s%s", search > 0 ? "after the new search:\n" : "",
-                    drift::text(report).c_str());
+        std::printf("%s%s", told ? "after the new search:\n" : "",
+                    drift::text(report, told).c_str());
     return report.value("drifted", false) ? drifted : ok;
 }
 

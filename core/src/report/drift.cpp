@@ -314,9 +314,22 @@ json report(const inputs& in) {
     return out;
 }
 
-std::string text(const json& r) {
+std::string text(const json& r, bool verdict_only) {
     std::string out;
     char line[512];
+    if (verdict_only) {
+        const auto& s = r["search"];
+        if (s.is_object()) {
+            out += "new search: " + std::to_string(s.value("trials", 0LL)) + " trials";
+            if (s["best"].is_object())
+                out += ", best " + fmt(s["best"].value("value", NAN)) + " (trial #" +
+                       std::to_string(s["best"].value("trial", 0LL)) + ": " +
+                       params_text(s["best"]["params"]) + ")";
+            out += "\n";
+        }
+        return out + "tolerance: " + fmt(r.value("tolerance", 0.0)) + " (" +
+               r.value("tolerance_rule", "") + ")\n" + r.value("verdict", "") + "\n";
+    }
     const std::string metric = r["objective"].value("metric", "");
     std::snprintf(line, sizeof line,
                   "retune of study \"%s\"%s as \"%s\": top %lld × %lld repeats\n",

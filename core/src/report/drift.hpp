@@ -65,8 +65,9 @@ struct inputs {
 /// The report (the JSON object above).
 nlohmann::json report(const inputs& in);
 
-/// The report as text for the terminal: the table, τ, the comparison, the changes, the verdict.
-std::string text(const nlohmann::json& report);
+/// The report as text for the terminal: the table, τ, the comparison, the changes, the verdict;
+/// or only the new search's result and the verdict.
+std::string text(const nlohmann::json& report, bool verdict_only = false);
 
 /// The attributes marking a re-evaluation trial.
 inline constexpr const char* retune_of_attr = "retune_of";
