@@ -27,8 +27,9 @@ def main(source, target, seed=2026):
             noisy = [min(16, max(0, p + rng.choice((-3, 0, 0, 0, 3)))) for p in moved]
             out.append(",".join(str(p) for p in noisy) + "," + label)
     os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    # mtime=0: the same bytes every time, so its sha256 names its content only.
-    with gzip.GzipFile(target, "wb", mtime=0) as f:
+    # No name and mtime=0 in the header: the same bytes every time, so its sha256 names its
+    # content only.
+    with open(target, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as f:
         f.write(("\n".join(out) + "\n").encode())
     print(f"{target}: {len(out)} digits, moved one pixel right, with noise")
 
