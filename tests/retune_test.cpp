@@ -112,6 +112,24 @@ BOOST_AUTO_TEST_CASE(a_moved_optimum_is_drift_and_the_old_study_stays_as_it_was)
     auto text = run({bin, "history", store.string()});
     BOOST_TEST(text.out.find("└ fn-retune-1") != std::string::npos, text.out);
 
+    // The report of the retune has the drift chart, a point then and today per configuration,
+    // and the line of studies.
+    auto page = dir / "r.html";
+    auto rep = run({bin, "report", store.string(), "--study", "fn-retune-1", "-o", page.string()});
+    BOOST_TEST_REQUIRE(rep.exit_code == 0, rep.err);
+    std::ifstream in(page);
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(html.find("data-chart=\"drift\"") != std::string::npos);
+    auto count = [&](const std::string& what) {
+        std::size_t n = 0;
+        for (auto at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+        return n;
+    };
+    BOOST_TEST(count("class=\"then\"") == 4u + 1u);  // one per configuration, one in the legend
+    BOOST_TEST(count("class=\"today\"") == 4u + 1u);
+    BOOST_TEST(html.find("<ul class=\"chain\">") != std::string::npos);
+    BOOST_TEST(html.find("↳ fn-retune-1") != std::string::npos);
+
     // A second retune gets the next name.
     auto again = retune_json({file.string(), "--from", "fn", "--top", "2", "--repeats", "1",
                               "--trials", "0", "--tolerance", "1000"},

@@ -3,6 +3,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/study_access.hpp"
+#include "report/study_line.hpp"
 #include "report/trial_table.hpp"
 #include "store/store.hpp"
 
@@ -61,10 +62,7 @@ json entry(store& db, const study_record& s) {
         e["best"] = {
             {"trial", best.front()->number}, {"value", *best.front()->value}, {"params", p}};
     }
-    for (const auto& ev : db.load_study_events(s.id)) {
-        if (ev.kind != "retune") continue;
-        auto r = json::parse(ev.detail, nullptr, false);
-        if (!r.is_object()) continue;
+    if (auto r = retune_report(db, s.id); r.is_object()) {
         e["changes"] = r.value("changes", json::array());
         e["drifted"] = r.value("drifted", false);
         e["verdict"] = r.value("verdict", std::string());

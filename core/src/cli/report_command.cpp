@@ -4,6 +4,7 @@
 #include "cli/study_access.hpp"
 #include "report/html_report.hpp"
 #include "report/importance.hpp"
+#include "report/study_line.hpp"
 #include "report/study_space.hpp"
 #include "report/zoom_boxes.hpp"
 
@@ -33,9 +34,15 @@ int report_command(const args& a) {
     forest_options o;
     o.seed = s.seed;
     auto imp = parameter_importance(sp, trials, o);
-    std::string html = html_report(
-        chart_input{s, sp, trials, imp, recorded_boxes(sp, trials), db->load_events(s.id)},
-        db->file().string());
+    std::string html = html_report(chart_input{.study = s,
+                                               .space = sp,
+                                               .trials = trials,
+                                               .importance = imp,
+                                               .boxes = recorded_boxes(sp, trials),
+                                               .events = db->load_events(s.id),
+                                               .drift = retune_report(*db, s.id),
+                                               .chain = study_line(*db, s)},
+                                   db->file().string());
 
     auto file = vm["output"].as<std::string>();
     write_output_file(file, html, vm.count("force") > 0, is_caviar_report);

@@ -3,6 +3,7 @@
 #include "cli/study_access.hpp"
 #include "report/drift.hpp"
 #include "report/importance.hpp"
+#include "report/study_line.hpp"
 #include "report/study_space.hpp"
 #include "report/study_summary.hpp"
 #include "run/environment.hpp"
@@ -38,11 +39,7 @@ void print_environment(store& db, const study_record& s) {
                 std::cout << "  changed between runs: " << c.line << "\n";
         }
     }
-    for (const auto& e : db.load_study_events(s.id)) {
-        if (e.kind != "retune") continue;
-        auto r = nlohmann::json::parse(e.detail, nullptr, false);
-        if (r.is_object()) std::cout << "\n" << drift::text(r);
-    }
+    if (auto r = retune_report(db, s.id); r.is_object()) std::cout << "\n" << drift::text(r);
 }
 
 }  // namespace

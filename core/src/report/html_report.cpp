@@ -4,6 +4,7 @@
 #include "config/plugin_tables.hpp"
 #include "report/charts/charts.hpp"
 #include "report/cut_short_table.hpp"
+#include "report/drift.hpp"
 #include "report/lineage.hpp"
 #include "report/study_summary.hpp"
 #include "report/svg/escape.hpp"
@@ -59,6 +60,10 @@ svg .jump { stroke: #1f2430; stroke-width: 1.8; stroke-dasharray: 5 3; }
 svg .outline { stroke: #fff; stroke-width: 4.5; opacity: 0.9; }
 svg .pt.clipped { fill-opacity: 0.45; }
 svg .clipedge { stroke: #8a90a0; stroke-dasharray: 2 3; }
+svg .then { stroke: #4a5060; stroke-width: 1.5; } svg .today { stroke: #fff; stroke-width: 0.8; }
+svg .interval { stroke: #1f4e79; stroke-width: 1.5; } svg .moved { stroke: #8a90a0; stroke-dasharray: 3 2; }
+pre.drift { background: #f6f7f9; padding: 10px 12px; overflow-x: auto; font-size: 12px; }
+ul.chain { margin: 6px 0; padding-left: 22px; } ul.chain li.this { font-weight: 600; }
 ol.lineage { margin: 6px 0; padding-left: 22px; } ol.lineage li { margin: 2px 0; }
 footer { color: var(--muted); font-size: 13px; margin-top: 30px; }
 @media print {
@@ -177,6 +182,20 @@ std::string lineage_note(const chart_input& in) {
     return out + "</ol>\n";
 }
 
+std::string chain_list(const chart_input& in) {
+    std::string out = "<ul class=\"chain\">\n";
+    for (const auto& l : in.chain) {
+        char when[32] = "";
+        std::time_t t = static_cast<std::time_t>(l.created_at);
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", std::localtime(&t));
+        out += std::string("<li") + (l.name == in.study.name ? " class=\"this\"" : "") + ">" +
+               std::string(l.depth * 2, ' ') + (l.depth ? "↳ " : "") + xml_escape(l.name) + ", " +
+               when + (l.best ? ", best " + xml_escape(short_number(*l.best)) : std::string()) +
+               (l.verdict.empty() ? std::string() : ": " + xml_escape(l.verdict)) + "</li>\n";
+    }
+    return out + "</ul>\n";
+}
+
 std::string section(const std::string& id, const std::string& title, const std::string& note,
                     const std::string& body) {
     return "<section id=\"" + id + "\">\n<h2>" + xml_escape(title) + "</h2>\n" +
@@ -201,6 +220,19 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
     out += "<header>\n<h1>Study “" + xml_escape(s.name) + "”</h1>\n<p class=\"meta\">" +
            "report generated " + when + " by caviar</p>\n</header>\n";
     out += section("summary", "Summary", "", brief(in, store_file));
+    if (!in.chain.empty())
+        out += section("chain", "Studies of this line",
+                       "The study this one was re-tuned from, and the retunes made from it "
+                       "(caviar history lists them all).",
+                       chain_list(in));
+    if (in.drift.is_object())
+        out += section("drift", "Drift since the old study",
+                       "The best configurations of study “" +
+                           in.drift["from"].value("study", std::string()) +
+                           "” run again today: then (hollow) and today's mean with its 95% "
+                           "interval over the repeats; the line is the new search's best.",
+                       drift_chart(in) + "<pre class=\"drift\">" +
+                           xml_escape(drift::text(in.drift)) + "</pre>\n");
     out += section("best", "Best trials", "", best_table(in, 10));
     out += section("cut-short", "Failed, pruned and paused trials",
                    "Why each trial stopped before it completed, as its model or strategy said.",

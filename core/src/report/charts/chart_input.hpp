@@ -9,6 +9,9 @@
 #include <caviar/space.hpp>
 #include <caviar/trial.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +27,15 @@ struct zoom_box {
     std::vector<std::pair<double, double>> unit;  // one [low, high] per dimension, space order
 };
 
+/// One study of a line of retunes (caviar history), for the report's chain.
+struct chain_link {
+    std::string name;
+    double created_at = 0;
+    int depth = 0;  // 0 the original, 1 its retune, ...
+    std::optional<double> best;
+    std::string verdict;  // the retune's, empty for the original
+};
+
 struct chart_input {
     const study_record& study;
     const caviar::space& space;
@@ -33,6 +45,10 @@ struct chart_input {
     /// The store's events (store::load_events): the curves chart draws each "exploit" (PBT) as
     /// a dashed jump from the donor's curve to the trial's next point.
     std::vector<trial_event> events;
+    /// A retune's drift report (drift.hpp), null for other studies.
+    nlohmann::json drift;
+    /// The line of studies this one belongs to (empty when it has no parent and no retune).
+    std::vector<chain_link> chain;
 };
 
 /// "trial 12 (complete)\nval_accuracy = 0.98\nlayers = 2\n..." for a <title>.

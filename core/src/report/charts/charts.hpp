@@ -30,5 +30,8 @@ std::string parallel_chart(const chart_input& in);
 
 /// Horizontal bars of in.importance with their numbers. data-chart="importance".
 std::string importance_chart(const chart_input& in);
+/// A retune's configurations: old value and today's mean with its interval, in old rank order,
+/// and the new search's best as a line. data-chart="drift"; empty when in.drift is null.
+std::string drift_chart(const chart_input& in);
 
 }  // namespace caviar
