@@ -6,7 +6,8 @@ Each sample in README.md sits in a fenced block right after a marker line
     <!-- sample NAME -->
 
 and this script replaces the block with what the real commands print now (the quick start run in a
-temporary folder, `caviar show` of it, `caviar trials` of its failed trials, a file with errors).
+temporary folder, `caviar show` of it, `caviar trials` of its failed trials, a file with errors,
+the retune example).
 
     scripts/readme_samples.py [--caviar build/bin/caviar]           # rewrite README.md
     scripts/readme_samples.py [--caviar build/bin/caviar] --check   # exit 1 when a sample drifted
@@ -81,6 +82,22 @@ def samples(caviar):
         lines = stdout.rstrip("\n").split("\n")
         failed = [l for l in lines[1:] if re.match(r"^\s*\d+\s+failed\s", l)]
         out["quickstart-failed"] = tidy("\n".join([lines[0]] + failed)) if failed else "(no failed trial)"
+
+        # Tune occasionally: the digits tuned, then retuned on June's digits.
+        os.makedirs(os.path.join(work, "retune"))
+        shutil.copy(os.path.join(ROOT, "examples", "retune", "digits.toml"), os.path.join(work, "retune"))
+        code, _, stderr = run([caviar, "run", "examples/retune/digits.toml", "-q"], tmp)
+        if code != 0:
+            sys.exit("the retune example's first study failed (exit %d):\n%s" % (code, stderr))
+        code, _, stderr = run([sys.executable, os.path.join(ROOT, "examples", "retune", "change_digits.py"),
+                               "examples/data/digits.csv.gz", "examples/retune/runs/jun.csv.gz"], tmp)
+        if code != 0:
+            sys.exit("change_digits.py failed:\n" + stderr)
+        code, stdout, stderr = run([caviar, "retune", "examples/retune/digits.toml", "--from", "digits-jan",
+                                    "--set", "model.data=runs/jun.csv.gz", "-q"], tmp)
+        if code not in (0, 3):
+            sys.exit("the retune failed (exit %d):\n%s" % (code, stderr))
+        out["retune-drift"] = tidy(stdout.rstrip("\n"))
 
         with open(os.path.join(work, "exp.toml"), "w") as f:
             f.write(BAD_FILE)
