@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(a_store_of_an_older_caviar_is_upgraded_by_any_command) {
     sqlite3_stmt* q = nullptr;
     sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &q, nullptr);
     BOOST_TEST_REQUIRE(sqlite3_step(q) == SQLITE_ROW);
-    BOOST_TEST(sqlite3_column_int(q, 0) == 3);
+    BOOST_TEST(sqlite3_column_int(q, 0) == 4);
     sqlite3_finalize(q);
     sqlite3_close(h);
 }
