@@ -440,6 +440,24 @@ BOOST_AUTO_TEST_CASE(warm_start_values_are_ranked_among_themselves_not_against_t
         BOOST_TEST((same.propose(*s, {}, n) == shifted.propose(*s, {}, n)), "trial " << n);
 }
 
+BOOST_AUTO_TEST_CASE(warm_start_trials_outside_the_space_leave_the_own_trials_their_weight) {
+    // Prior trials that do not fit today's space are left out; the study's own trials must not
+    // take their places as "prior" (down-weighted): proposals are those of no prior at all.
+    std::deque<caviar::trial> outside(3);
+    for (std::size_t i = 0; i < outside.size(); ++i) {
+        outside[i].state = caviar::trial_state::complete;
+        outside[i].params = {{"x", 50.0 + static_cast<double>(i)}, {"y", 1.0}};
+        outside[i].value = 1.0;
+    }
+    study today{.space = branin_space(), .seed = 13};
+    today.run(*make_tpe(), branin, 15);
+    study with_prior = today;
+    for (const auto& t : outside) with_prior.prior.push_back(&t);
+    auto s = make_tpe();
+    for (std::int64_t n = 15; n < 25; ++n)
+        BOOST_TEST((with_prior.propose(*s, {}, n) == today.propose(*s, {}, n)), "trial " << n);
+}
+
 BOOST_AUTO_TEST_CASE(proposal_stays_cheap_with_10000_trials) {
     caviar::space sp(
         {dimension::real("a", 0, 1), dimension::real("b", 1e-4, 1, scale::log),

@@ -40,6 +40,7 @@ void observations::clear(const space& s, const objective& obj) {
     built_ = true;
     prior_seen_.clear();
     finished_seen_.clear();
+    prior_count_ = 0;
     dims_ = s.size();
     units_.clear();
     score_.clear();
@@ -81,6 +82,7 @@ void observations::update(const space& s, std::span<const trial* const> prior,
             prior_seen_.push_back(of(t));
             add(s, *t);
         }
+        prior_count_ = score_.size();
     }
     for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
         finished_seen_.push_back(of(finished[i]));

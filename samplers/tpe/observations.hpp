@@ -36,7 +36,7 @@ public:
     std::span<const std::uint32_t> failed() const { return failed_; }
     /// Whether observation i is a warm-start (prior) trial rather than one of the study's own:
     /// the prior ones come first.
-    bool is_prior(std::uint32_t i) const { return i < prior_seen_.size(); }
+    bool is_prior(std::uint32_t i) const { return i < prior_count_; }
 
 private:
     // What identifies a trial already converted; compared on every call.
@@ -58,6 +58,7 @@ private:
     direction direction_ = direction::minimize;
     bool built_ = false;
     std::vector<fingerprint> prior_seen_, finished_seen_;
+    std::size_t prior_count_ = 0;  // observations made from prior trials (some may not fit)
 
     std::size_t dims_ = 0;
     std::vector<double> units_;  // size() x dims_

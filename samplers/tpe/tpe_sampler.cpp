@@ -97,7 +97,7 @@ void tpe_sampler::sample_group(const condition_group& g, rng& r, std::vector<dou
 
 void tpe_sampler::split(std::span<const std::uint32_t> ok, std::span<const std::uint32_t> failed,
                         double weight) {
-    if (ok.empty() && failed.empty()) return;
+    if ((ok.empty() && failed.empty()) || !(weight > 0)) return;
     // Good: the best gamma(n); bad: the other ranked ones, then those without a value.
     const std::size_t n = ok.size() + failed.size();
     const std::size_t n_good = std::min(good_count(n), ok.size());

@@ -14,6 +14,8 @@
 #include "run/retune_plan.hpp"
 #include "run/study_runner.hpp"
 
+#include <caviar/seed.hpp>
+
 #include <boost/program_options.hpp>
 
 #include <unistd.h>
@@ -65,8 +67,9 @@ std::string free_name(const fs::path& store_file, const std::string& old) {
     }
 }
 
-void say(bool quiet, const std::string& text) {
-    if (!quiet) std::fprintf(stderr, "%s\n", text.c_str());
+// What the retune chose and why: said on stderr also with --quiet (which only drops progress).
+void say(const std::string& text) {
+    std::fprintf(stderr, "%s\n", text.c_str());
 }
 
 }  // namespace
@@ -182,14 +185,25 @@ int retune_command(const args& a) {
         }
     }
 
-    // Today's setup, with the plugins, named as the new study; its budget is set per phase.
-    auto with = [&](std::int64_t trials) {
+    // Today's setup, with the plugins, named as the new study; its budget is set per phase. The
+    // re-evaluations run to their full length under `batch` (a pruning strategy would cut them
+    // short and spoil the comparison); the search uses the file's strategy, a change recorded
+    // with the study.
+    const bool other_strategy = today.strategy.name != "batch";
+    // A seed of its own, from the old study's and the name: the new search must not propose the
+    // old study's trials again number by number (random, sobol, lhs follow the trial number).
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : name) hash = (hash ^ c) * 0x100000001b3ULL;
+    const auto seed = static_cast<std::int64_t>(derive_seed(old->seed, hash) >> 1);
+    auto with = [&](std::int64_t trials, bool reevaluating) {
         auto o = overrides;
         o.push_back("experiment.name=" + toml_string(name));
+        o.push_back("experiment.seed=" + std::to_string(seed));
         o.push_back("experiment.trials=" + std::to_string(trials));
+        if (reevaluating && other_strategy) o.push_back("strategy={ plugin = \"batch\" }");
         return o;
     };
-    auto setup = load_study(file, with(1));
+    auto setup = load_study(file, with(1, true));
     if (!setup) return usage;
     if (existing && existing->space_hash != setup->exp.space.hash())
         throw po::error("study \"" + name +
@@ -219,7 +233,7 @@ int retune_command(const args& a) {
                          [&](const auto& x, const auto& y) {
                              return old->objective.better(x.old_value, y.old_value);
                          });
-        say(quiet, "resuming retune \"" + name + "\" of study \"" + old->name + "\"");
+        say("resuming retune \"" + name + "\" of study \"" + old->name + "\"");
     } else {
         picked = retune::choose(old_trials, old->objective, top, setup->exp.space);
         if (picked.complete == 0)
@@ -231,19 +245,23 @@ int retune_command(const args& a) {
             throw po::error("none of the best " + counted(top, "trial") + " of study \"" +
                             old->name + "\" fits today's [space]; nothing was written");
         if (picked.complete < top)
-            say(quiet, "caviar retune: study \"" + old->name + "\" has only " +
-                           counted(picked.complete, "complete trial") + ": re-evaluating " +
-                           (picked.complete == 1 ? "it" : "those"));
+            say("caviar retune: study \"" + old->name + "\" has only " +
+                counted(picked.complete, "complete trial") + ": re-evaluating " +
+                (picked.complete == 1 ? "it" : "those"));
         phase_one = static_cast<std::int64_t>(picked.configurations.size()) * repeats;
     }
 
     // What changed: the options, and the environment fingerprints.
-    std::vector<std::string> changes = config_changes(old->config, setup->exp.text);
+    // (against the file as it is, not the batch strategy the re-evaluations run under)
+    auto as_file = other_strategy ? load_study(file, with(1, false)) : std::nullopt;
+    if (other_strategy && !as_file) return usage;
+    const study_setup& today_setup = as_file ? *as_file : *setup;
+    std::vector<std::string> changes = config_changes(old->config, today_setup.exp.text);
     {
         nlohmann::json old_fp;
         if (!old_envs.empty())
             old_fp = nlohmann::json::parse(old_envs.back().fingerprint, nullptr, false);
-        auto now_fp = environment::fingerprint(*setup, old_fp, quiet ? nullptr : stderr);
+        auto now_fp = environment::fingerprint(today_setup, old_fp, quiet ? nullptr : stderr);
         if (old_envs.empty())
             changes.push_back("environment: unknown for \"" + old->name +
                               "\" (it ran before caviar recorded environments)");
@@ -301,11 +319,21 @@ int retune_command(const args& a) {
         return std::nullopt;
     };
 
-    // Phase 1: the re-evaluations (queued trials, run first).
-    setup = load_study(file, with(phase_one));
-    if (!setup) return usage;
-    run_result r = run_study(*setup, opts);
-    if (auto code = stopped(r)) return *code;
+    // Phase 1: the re-evaluations (queued trials, run first), unless a resumed retune has them.
+    run_result r;
+    const bool reevaluated =
+        existing &&
+        std::count_if(existing_trials.begin(), existing_trials.end(), [](const trial& t) {
+            return t.attrs.count(drift::retune_of_attr) && is_finished(t.state);
+        }) == phase_one;
+    if (reevaluated) {
+        r.trials = existing_trials;
+    } else {
+        setup = load_study(file, with(phase_one, true));
+        if (!setup) return usage;
+        r = run_study(*setup, opts);
+        if (auto code = stopped(r)) return *code;
+    }
     // The re-evaluation's report at once (the search may take long), the verdict again after it.
     const bool told = !json_out && search > 0;
     if (told) {
@@ -320,7 +348,8 @@ int retune_command(const args& a) {
         for (auto& t : old_trials)
             if (t.state == trial_state::complete && t.value) prior.push_back(std::move(t));
         opts.prior = std::move(prior);
-        setup = load_study(file, with(budget));
+        opts.allow_config_change = other_strategy;  // batch for the re-evaluations, then the file's
+        setup = load_study(file, with(budget, false));
         if (!setup) return usage;
         r = run_study(*setup, opts);
         if (auto code = stopped(r)) return *code;

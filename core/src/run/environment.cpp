@@ -270,17 +270,18 @@ std::vector<change> changes(const json& before, const json& after) {
                             : none;
         auto name = [](const json& p) { return p.value("name", std::string("?")); };
         auto version = [](const json& p) { return p.value("version", std::string("?")); };
-        if (name(o) != name(n)) {
-            out.push_back({std::string(table) + " " + name(o) + " " + version(o) + " → " + name(n) +
-                           " " + version(n)});
-        } else if (version(o) != version(n)) {
-            out.push_back(
-                {std::string(table) + " " + name(n) + " " + version(o) + " → " + version(n)});
-        } else if (o.value("sha256", "") != n.value("sha256", "")) {
-            out.push_back({std::string(table) + " " + name(n) + " " + version(n) +
-                           ": its library changed (sha256 " + short_hash(o) + " → " +
-                           short_hash(n) + ")"});
-        }
+        // The model makes a trial's result; the sampler and strategy only choose which trials
+        // run, so a change of theirs does not make two environments.
+        const bool significant = std::string_view(table) == "model";
+        std::string line;
+        if (name(o) != name(n))
+            line = name(o) + " " + version(o) + " → " + name(n) + " " + version(n);
+        else if (version(o) != version(n))
+            line = name(n) + " " + version(o) + " → " + version(n);
+        else if (o.value("sha256", "") != n.value("sha256", ""))
+            line = name(n) + " " + version(n) + ": its library changed (sha256 " + short_hash(o) +
+                   " → " + short_hash(n) + ")";
+        if (!line.empty()) out.push_back({std::string(table) + " " + line, significant});
     }
     if (before.value("caviar", "") != after.value("caviar", ""))
         out.push_back({"caviar " + before.value("caviar", std::string("?")) + " → " +

@@ -36,8 +36,9 @@ std::string sha256_file(const std::filesystem::path& file,
 nlohmann::json fingerprint(const study_setup& s, const nlohmann::json& previous,
                            std::FILE* progress);
 
-/// One difference between two fingerprints. `significant` ones can change results (data,
-/// plugins, caviar); the machine only changes timings.
+/// One difference between two fingerprints. `significant` ones can change a trial's result (data,
+/// the model plugin, caviar); the sampler and strategy, or the machine, only change which trials
+/// run or how fast.
 struct change {
     std::string line;  // "data: jan.csv sha256 1a2b3c4d… → jun.csv 9f8e7d6c…, 1,797 → 2,104 lines"
     bool significant = true;
