@@ -86,10 +86,20 @@ BOOST_AUTO_TEST_CASE(a_moved_optimum_is_drift_and_the_old_study_stays_as_it_was)
         named = named || c.get<std::string>().find("shift") != std::string::npos;
     BOOST_TEST(named, r["changes"].dump());
 
-    // The old study is untouched; the new one holds 8 re-evaluations and 15 new trials.
+    // The old study is untouched; the new one holds 8 re-evaluations, 15 new trials and, as the
+    // search's best decided, that best run again with the 2 repeats' seeds.
     BOOST_TEST(trials_text(store, "fn") == before);
     auto mine = json::parse(trials_text(store, "fn-retune-1"));
-    BOOST_TEST_REQUIRE(mine.size() == 23u);
+    BOOST_TEST_REQUIRE(mine.size() == 25u);
+    const auto& best = r["search"]["best"];
+    BOOST_TEST_REQUIRE(r["search"]["confirmed"].is_object(), r["search"].dump());
+    BOOST_TEST(r["search"]["confirmed"]["trial"] == best["trial"]);
+    BOOST_TEST(r["best_today"]["from"] == "confirmed search");
+    for (int k : {23, 24}) {
+        BOOST_TEST(mine[k]["origin"] == "confirmation of trial " + best["trial"].dump());
+        BOOST_TEST(mine[k]["params"] == best["params"]);
+        BOOST_TEST(mine[k]["seed"] == mine[(k - 23) * 4]["seed"]);  // repeat r's seed
+    }
     BOOST_TEST(mine[0]["origin"].get<std::string>().rfind("retune of trial ", 0) == 0);
     // Repeat r of every configuration has the same seed; the repeats differ.
     BOOST_TEST(mine[0]["seed"] == mine[3]["seed"]);
@@ -246,7 +256,9 @@ BOOST_AUTO_TEST_CASE(bad_inputs_are_refused_and_write_nothing) {
         {"a name taken by a study that is not its retune",
          {"--from", "fn", "--name", "fn"},
          "exists already"},
-        {"another store with no such file", {"--from", "/nowhere/x.db:fn"}, "no study"},
+        {"another store with no such file",
+         {"--from", "/nowhere/x.db:fn"},
+         "no store at /nowhere/x.db"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.name) {

@@ -12,6 +12,7 @@
 #include "run/config_change.hpp"
 #include "run/environment.hpp"
 #include "run/retune_plan.hpp"
+#include "run/study_lock.hpp"
 #include "run/study_runner.hpp"
 
 #include <caviar/seed.hpp>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <variant>
 
 namespace caviar::cli {
 
@@ -39,13 +41,21 @@ std::string toml_string(const std::string& s) {
     return out + '"';
 }
 
-// --from STUDY (in the experiment's store) or STORE:STUDY.
+// --from STUDY (in the experiment's store) or STORE:STUDY: the first colon whose left part is a
+// file, else, when the left part looks like a path (a / or .db), that store (missing: an error
+// saying so); else a study name, colons and all.
 std::pair<fs::path, std::string> parse_from(const std::string& from, const fs::path& store) {
-    auto colon = from.rfind(':');
-    if (colon != std::string::npos && colon > 0) {
+    std::error_code ec;
+    for (auto colon = from.find(':'); colon != std::string::npos;
+         colon = from.find(':', colon + 1)) {
         fs::path file = from.substr(0, colon);
-        std::error_code ec;
-        if (fs::exists(file, ec)) return {fs::absolute(file), from.substr(colon + 1)};
+        if (colon > 0 && fs::is_regular_file(file, ec))
+            return {fs::absolute(file), from.substr(colon + 1)};
+    }
+    if (auto colon = from.find(':'); colon != std::string::npos && colon > 0) {
+        std::string left = from.substr(0, colon);
+        if (left.find('/') != std::string::npos || left.ends_with(".db"))
+            return {fs::absolute(left), from.substr(colon + 1)};
     }
     return {store, from};
 }
@@ -58,9 +68,9 @@ std::string names_of(store& db) {
 
 // OLD-retune-N with the first N no study of the store has.
 std::string free_name(const fs::path& store_file, const std::string& old) {
-    std::optional<caviar::store> db;
+    std::unique_ptr<caviar::store> db;
     std::error_code ec;
-    if (fs::exists(store_file, ec)) db.emplace(store_file, true);
+    if (fs::exists(store_file, ec)) db = open_store(store_file.string());
     for (int n = 1;; ++n) {
         std::string name = old + "-retune-" + std::to_string(n);
         if (!db || !db->find_study(name)) return name;
@@ -238,6 +248,7 @@ int retune_command(const args& a) {
         picked = retune::choose(old_trials, old->objective, top, setup->exp.space);
         if (picked.complete == 0)
             throw po::error("study \"" + old->name + "\" has no complete trial to re-evaluate");
+        for (const auto& n : picked.notes) say("caviar retune: " + n);
         for (const auto& [t, why] : picked.skipped)
             std::fprintf(stderr, "caviar retune: skipping trial %lld: %s\n",
                          static_cast<long long>(t), why.c_str());
@@ -305,6 +316,19 @@ int retune_command(const args& a) {
         }
         return drift::report(in);
     };
+    // A run refused before its first trial (the study taken by another process, a changed
+    // configuration on resume) is a usage error, as for `caviar run`.
+    auto run_phase = [&](study_setup& su) -> std::variant<run_result, int> {
+        try {
+            return run_study(su, opts);
+        } catch (const study_mismatch& e) {
+            std::fprintf(stderr, "caviar retune: error: %s\n", e.what());
+            return int{usage};
+        } catch (const study_busy& e) {
+            std::fprintf(stderr, "caviar retune: error: %s\n", e.what());
+            return int{usage};
+        }
+    };
     auto stopped = [&](const run_result& r) -> std::optional<int> {
         if (r.error) {
             std::fprintf(stderr, "caviar retune: the study failed: %s\n", r.error->c_str());
@@ -314,7 +338,8 @@ int retune_command(const args& a) {
             std::fprintf(stderr,
                          "caviar retune: stopped; the same command with --name %s resumes it\n",
                          name.c_str());
-            return stop_signal.load() ? 128 + stop_signal.load() : ok;
+            // Not 0: a scheduler must not read an unfinished retune as "no drift".
+            return stop_signal.load() ? 128 + stop_signal.load() : study_failed;
         }
         return std::nullopt;
     };
@@ -331,9 +356,19 @@ int retune_command(const args& a) {
     } else {
         setup = load_study(file, with(phase_one, true));
         if (!setup) return usage;
-        r = run_study(*setup, opts);
+        auto got = run_phase(*setup);
+        if (auto* code = std::get_if<int>(&got)) return *code;
+        r = std::move(std::get<run_result>(got));
         if (auto code = stopped(r)) return *code;
     }
+    // Kept at once, so `caviar show` has the re-evaluation's report even if the search stops.
+    auto keep = [&](const nlohmann::json& report) {
+        store db(today.store);
+        auto study = db.find_study(name);
+        db.add_study_event(study->id,
+                           {.kind = "retune", .detail = report.dump(), .source = "host"});
+    };
+    keep(drift_of(r.trials));
     // The re-evaluation's report at once (the search may take long), the verdict again after it.
     const bool told = !json_out && search > 0;
     if (told) {
@@ -351,17 +386,40 @@ int retune_command(const args& a) {
         opts.allow_config_change = other_strategy;  // batch for the re-evaluations, then the file's
         setup = load_study(file, with(budget, false));
         if (!setup) return usage;
-        r = run_study(*setup, opts);
+        auto got = run_phase(*setup);
+        if (auto* code = std::get_if<int>(&got)) return *code;
+        r = std::move(std::get<run_result>(got));
         if (auto code = stopped(r)) return *code;
     }
 
     auto report = drift_of(r.trials);
-    {
-        store db(today.store);
-        auto study = db.find_study(name);
-        db.add_study_event(study->id,
-                           {.kind = "retune", .detail = report.dump(), .source = "host"});
+    // Phase 3: when the search's best is what decides (one draw, the best of many), it runs
+    // again with the repeats' seeds, and its mean decides instead.
+    const auto& best_today = report["best_today"];
+    if (best_today.is_object() && best_today.value("from", "") == "search") {
+        const auto n = report["search"]["best"].value("trial", -1LL);
+        auto it = std::find_if(r.trials.begin(), r.trials.end(),
+                               [&](const trial& t) { return t.number == n; });
+        const std::int64_t times =
+            existing ? std::max<std::int64_t>(
+                           phase_one / std::max<std::size_t>(picked.configurations.size(), 1), 1)
+                     : repeats;
+        if (it != r.trials.end()) {
+            {
+                store db(today.store);
+                retune::confirm(db, *db.find_study(name), *it, times);
+            }
+            setup = load_study(file, with(budget + times, true));
+            if (!setup) return usage;
+            opts.allow_config_change = other_strategy;
+            auto got = run_phase(*setup);
+            if (auto* code = std::get_if<int>(&got)) return *code;
+            r = std::move(std::get<run_result>(got));
+            if (auto code = stopped(r)) return *code;
+            report = drift_of(r.trials);
+        }
     }
+    keep(report);
     if (json_out)
         std::printf("%s\n", report.dump(2).c_str());
     else

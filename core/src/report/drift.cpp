@@ -71,6 +71,11 @@ double kendall_tau(const std::vector<double>& a, const std::vector<double>& b) {
     return denom > 0 ? (concordant - discordant) / denom : NAN;
 }
 
+// A number of the report, NaN when it is null (a value the store had none of).
+double number(const json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN;
+}
+
 std::string fmt(double x) {
     if (!std::isfinite(x)) return "-";
     char buf[32];
@@ -83,6 +88,26 @@ std::string params_text(const json& p) {
     for (const auto& [k, v] : p.items())
         out += (out.empty() ? "" : " ") + k + "=" +
                (v.is_string() ? v.get<std::string>() : fmt(v.get<double>()));
+    return out;
+}
+
+// "new search: 20 trials, best 0.95 (trial #31: ...)", and its confirmation.
+std::string search_text(const json& s) {
+    if (!s.is_object()) return "";
+    std::string out = "new search: " + std::to_string(s.value("trials", 0LL)) + " trials";
+    if (s["best"].is_object())
+        out += ", best " + fmt(number(s["best"], "value")) + " (trial #" +
+               std::to_string(s["best"].value("trial", 0LL)) + ": " +
+               params_text(s["best"]["params"]) + ")";
+    out += "\n";
+    const auto& c = s.contains("confirmed") ? s["confirmed"] : json();
+    if (c.is_object() && c["mean"].is_number()) {
+        out += "  run again with the repeats' seeds: " + fmt(c["mean"].get<double>());
+        if (c["ci"].is_array())
+            out +=
+                " [" + fmt(c["ci"][0].get<double>()) + ", " + fmt(c["ci"][1].get<double>()) + "]";
+        out += "\n";
+    }
     return out;
 }
 
@@ -120,7 +145,19 @@ json report(const inputs& in) {
     std::map<std::int64_t, std::vector<std::int64_t>> numbers;
     const trial* search_best = nullptr;
     std::int64_t searched = 0;
+    // Confirmations of the search's best: its params run again with the repeats' seeds.
+    std::map<std::int64_t, double> confirmed;
+    std::vector<std::int64_t> confirm_numbers;
+    std::int64_t confirms = -1;
     for (const auto& t : in.trials) {
+        if (auto c = t.attrs.find(confirms_attr); c != t.attrs.end()) {
+            confirms = std::stoll(c->second);
+            confirm_numbers.push_back(t.number);
+            auto r = t.attrs.find(repeat_attr);
+            if (t.state == trial_state::complete && t.value && r != t.attrs.end())
+                confirmed[std::stoll(r->second)] = *t.value;
+            continue;
+        }
         auto of = t.attrs.find(retune_of_attr);
         if (of == t.attrs.end()) {
             if (is_finished(t.state)) ++searched;
@@ -204,6 +241,17 @@ json report(const inputs& in) {
             s["best"] = {
                 {"trial", search_best->number}, {"value", *search_best->value}, {"params", p}};
         }
+        s["confirmed"] = nullptr;
+        if (!confirm_numbers.empty()) {
+            std::vector<double> v;
+            for (const auto& [rep, x] : confirmed) v.push_back(x);
+            summary c = summarise(v);
+            s["confirmed"] = {{"trial", confirms},
+                              {"trials", confirm_numbers},
+                              {"values", v},
+                              {"mean", number_or_null(c.mean)},
+                              {"ci", interval(c)}};
+        }
         out["search"] = s;
     }
     out["changes"] = in.changes;
@@ -280,16 +328,36 @@ json report(const inputs& in) {
             // Today's best: a re-evaluated configuration's mean, or the new search's best.
             double best_today = ob.s.mean;
             std::string where = "the old best itself";
+            std::string from = "old best";
             if (now_best && std::isfinite(now_best->s.mean) &&
                 better(now_best->s.mean, best_today)) {
                 best_today = now_best->s.mean;
                 where = "old trial " + std::to_string(now_best->c->old_trial) + " re-evaluated";
+                from = "re-evaluation";
             }
-            if (search_best && better(*search_best->value, best_today)) {
+            // The search's best is one draw, the best of many: once confirmed (run again with
+            // the repeats' seeds), its mean is what counts.
+            const auto& sr = out["search"];
+            const bool has_confirmed =
+                sr.is_object() && sr["confirmed"].is_object() &&
+                sr["confirmed"]["mean"].is_number() &&
+                sr["confirmed"].value("trial", -1LL) == (search_best ? search_best->number : -2);
+            if (has_confirmed) {
+                double m = sr["confirmed"]["mean"].get<double>();
+                if (better(m, best_today)) {
+                    best_today = m;
+                    from = "confirmed search";
+                    where = "trial " + std::to_string(search_best->number) +
+                            " of the new search, confirmed over " +
+                            std::to_string(sr["confirmed"]["values"].size()) + " seeds";
+                }
+            } else if (search_best && better(*search_best->value, best_today)) {
                 best_today = *search_best->value;
+                from = "search";
                 where = "trial " + std::to_string(search_best->number) + " of the new search";
             }
             gap = improvement(best_today, ob.s.mean);
+            out["best_today"] = {{"value", best_today}, {"from", from}};
             // Only today's values are compared: the old value was the best of many noisy draws
             // and would make any re-evaluation look worse (the winner's curse). How it moved
             // is reported beside the verdict.
@@ -305,6 +373,7 @@ json report(const inputs& in) {
             verdict_old["moved"] = improvement(ob.s.mean, ob.c->old_value);
         }
     }
+    if (!out.contains("best_today")) out["best_today"] = nullptr;
     out["old_best"] = verdict_old;
     out["tolerance"] = tol;
     out["tolerance_rule"] = rule;
@@ -318,15 +387,7 @@ std::string text(const json& r, bool verdict_only) {
     std::string out;
     char line[512];
     if (verdict_only) {
-        const auto& s = r["search"];
-        if (s.is_object()) {
-            out += "new search: " + std::to_string(s.value("trials", 0LL)) + " trials";
-            if (s["best"].is_object())
-                out += ", best " + fmt(s["best"].value("value", NAN)) + " (trial #" +
-                       std::to_string(s["best"].value("trial", 0LL)) + ": " +
-                       params_text(s["best"]["params"]) + ")";
-            out += "\n";
-        }
+        out += search_text(r["search"]);
         return out + "tolerance: " + fmt(r.value("tolerance", 0.0)) + " (" +
                r.value("tolerance_rule", "") + ")\n" + r.value("verdict", "") + "\n";
     }
@@ -354,7 +415,7 @@ std::string text(const json& r, bool verdict_only) {
                 " [" + fmt(c["ci"][0].get<double>()) + ", " + fmt(c["ci"][1].get<double>()) + "]";
         std::snprintf(line, sizeof line, "  %2lld → %-3lld  #%-5lld %-12s  %-28s %s\n",
                       c.value("old_rank", 0LL), c.value("new_rank", 0LL), c.value("old_trial", 0LL),
-                      fmt(c.value("old_value", NAN)).c_str(), today.c_str(),
+                      fmt(number(c, "old_value")).c_str(), today.c_str(),
                       params_text(c["params"]).c_str());
         out += line;
     }
@@ -366,10 +427,10 @@ std::string text(const json& r, bool verdict_only) {
                                        : fmt(r["kendall_tau"].get<double>())) +
            "\n";
     const auto& o = r["old_best"];
-    if (o.is_object() && o["mean"].is_number() && o.contains("moved")) {
-        double moved = o["moved"].get<double>();
+    if (o.is_object() && o["mean"].is_number() && std::isfinite(number(o, "moved"))) {
+        double moved = number(o, "moved");
         out += "the old best (#" + std::to_string(o.value("old_trial", 0LL)) + ") scores " +
-               fmt(o["mean"].get<double>()) + " today against " + fmt(o.value("old_value", NAN)) +
+               fmt(o["mean"].get<double>()) + " today against " + fmt(number(o, "old_value")) +
                " then" +
                (moved == 0 ? std::string(": the same")
                            : std::string(moved > 0 ? ": better by " : ": worse by ") +
@@ -394,15 +455,7 @@ std::string text(const json& r, bool verdict_only) {
                    std::to_string(o.value("old_trial", 0LL)) + ": it differs by " + diff +
                    " (paired over " + std::to_string(o.value("pairs", 0)) + " seeds, " + p + ")\n";
     }
-    const auto& s = r["search"];
-    if (s.is_object()) {
-        out += "new search: " + std::to_string(s.value("trials", 0LL)) + " trials";
-        if (s["best"].is_object())
-            out += ", best " + fmt(s["best"].value("value", NAN)) + " (trial #" +
-                   std::to_string(s["best"].value("trial", 0LL)) + ": " +
-                   params_text(s["best"]["params"]) + ")";
-        out += "\n";
-    }
+    out += search_text(r["search"]);
     out += "tolerance: " + fmt(r.value("tolerance", 0.0)) + " (" + r.value("tolerance_rule", "") +
            ")\n";
     out += r.value("verdict", "") + "\n";

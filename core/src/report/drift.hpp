@@ -12,8 +12,11 @@
 //    "old_best": {"old_trial", "old_value", "mean", "ci", "still_best", "best_now",
 //                 "compared_with", "difference", "difference_ci", "p_value", "pairs",
 //                 "moved"},       (moved: how much better today than then, < 0 worse)
-//    "search": {"trials", "best": {"trial", "value", "params"} | null} | null,
+//    "search": {"trials", "best": {"trial", "value", "params"} | null,
+//               "confirmed": {"trial", "trials", "values", "mean", "ci"} | null} | null,
 //    "changes": ["data: …", "model.shift: 0 → 1.5"],
+//    "best_today": {"value", "from": "old best" | "re-evaluation" | "search" |
+//                   "confirmed search"} | null,
 //    "tolerance", "tolerance_rule", "gap", "drifted", "verdict"}
 // Drift is decided on today's values only: today's best (a re-evaluated configuration or the new
 // search) against the old best's mean today, beyond the tolerance. The old value was the best of
@@ -72,5 +75,7 @@ std::string text(const nlohmann::json& report, bool verdict_only = false);
 /// The attributes marking a re-evaluation trial.
 inline constexpr const char* retune_of_attr = "retune_of";
 inline constexpr const char* repeat_attr = "repeat";
+/// The attribute marking a confirmation: the new search's best (trial T) run again.
+inline constexpr const char* confirms_attr = "confirms";
 
 }  // namespace caviar::drift

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -89,6 +91,19 @@ json describe_file(const fs::path& file, const json& previous_entries, bool coun
         if (same->contains("lines")) e["lines"] = (*same)["lines"];
         return e;
     }
+    // Read once per process too (caviar retune fingerprints the new study before it runs).
+    static std::mutex cache_mutex;
+    static std::map<std::string, json> cache;
+    const std::string key = file.string() + '\n' + std::to_string(size) + '\n' +
+                            std::to_string(mtime) + (count_lines ? "\nlines" : "");
+    {
+        std::lock_guard lock(cache_mutex);
+        if (auto it = cache.find(key); it != cache.end()) {
+            for (const char* k : {"sha256", "lines"})
+                if (it->second.contains(k)) e[k] = it->second[k];
+            return e;
+        }
+    }
     const bool announce = progress && size >= big_file;
     if (announce)
         std::fprintf(progress, "hashing %s (%.1f MB) for the study's environment fingerprint\n",
@@ -119,6 +134,8 @@ json describe_file(const fs::path& file, const json& previous_entries, bool coun
         }
         if (lines >= 0) e["lines"] = lines;
     }
+    std::lock_guard lock(cache_mutex);
+    cache[key] = e;
     return e;
 }
 

@@ -14,17 +14,26 @@ choice choose(const std::vector<trial>& old, const objective& obj, std::int64_t 
     auto best = ranked(old, obj);
     out.complete = static_cast<std::int64_t>(best.size());
     for (const trial* t : best) {
-        if (static_cast<std::int64_t>(out.configurations.size() + out.skipped.size()) >= top) break;
-        // A dimension the old space had and today's has not is left out; one today's space
-        // added cannot be guessed.
+        // The next best takes a skipped one's place: `top` configurations run when there are.
+        if (static_cast<std::int64_t>(out.configurations.size()) >= top) break;
+        // A dimension the old space had and today's has not is left out (and said); one today's
+        // space added cannot be guessed.
         params p;
-        for (const auto& [name, v] : t->params)
-            if (today.find(name)) p.emplace(name, v);
+        std::string dropped;
+        for (const auto& [name, v] : t->params) {
+            if (today.find(name))
+                p.emplace(name, v);
+            else
+                dropped += (dropped.empty() ? "" : ", ") + name + "=" + to_string(v);
+        }
         if (auto why = today.problems(p); !why.empty()) {
             why.resize(why.size() - 2);  // the last "; "
             out.skipped.emplace_back(t->number, "outside today's space: " + why);
             continue;
         }
+        if (!dropped.empty())
+            out.notes.push_back("trial " + std::to_string(t->number) + " is re-evaluated without " +
+                                dropped + ": no longer a dimension of today's space");
         out.configurations.push_back(
             {.old_trial = t->number, .p = std::move(p), .old_value = *t->value});
     }
@@ -57,6 +66,25 @@ study_record create(store& db, study_record record,
         }
     u.commit();
     return record;
+}
+
+std::int64_t confirm(store& db, const study_record& study, const trial& best,
+                     std::int64_t repeats) {
+    store::unit u(db);
+    std::int64_t number = db.next_trial_number(study.id);
+    for (std::int64_t r = 0; r < repeats; ++r) {
+        trial t;
+        t.number = number++;
+        t.seed = repeat_seed(study.seed, r);
+        t.params = best.params;
+        t.state = trial_state::queued;
+        t.origin = "confirmation of trial " + std::to_string(best.number);
+        t.attrs = {{drift::confirms_attr, std::to_string(best.number)},
+                   {drift::repeat_attr, std::to_string(r)}};
+        db.insert_trial(study.id, t);
+    }
+    u.commit();
+    return repeats;
 }
 
 std::int64_t reevaluations(const std::vector<trial>& trials) {

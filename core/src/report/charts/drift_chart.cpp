@@ -58,10 +58,12 @@ std::string drift_chart(const chart_input& in) {
                 out += "<line class=\"interval\" x1=\"" + num(cx + 3) + "\" x2=\"" + num(cx + 13) +
                        "\" y1=\"" + num(yy) + "\" y2=\"" + num(yy) + "\"/>\n";
         }
-        out += marker(marker_shape::circle, cx - 8, y(c["old_value"].get<double>()), 5, "none",
-                      "class=\"then\"",
-                      name + " then: " + short_number(c["old_value"].get<double>()) + " (rank " +
-                          std::to_string(c.value("old_rank", 0LL)) + ")");
+        const bool then = c["old_value"].is_number();
+        if (then)
+            out += marker(marker_shape::circle, cx - 8, y(c["old_value"].get<double>()), 5, "none",
+                          "class=\"then\"",
+                          name + " then: " + short_number(c["old_value"].get<double>()) +
+                              " (rank " + std::to_string(c.value("old_rank", 0LL)) + ")");
         if (c["mean"].is_number()) {
             std::string what = name + " today: " + short_number(c["mean"].get<double>());
             if (c["ci"].is_array())
@@ -70,9 +72,10 @@ std::string drift_chart(const chart_input& in) {
             what += " (rank " + std::to_string(c.value("new_rank", 0LL)) + ")";
             out += marker(marker_shape::circle, cx + 8, y(c["mean"].get<double>()), 5, "#1f4e79",
                           "class=\"today\"", what);
-            out += "<line class=\"moved\" x1=\"" + num(cx - 8) + "\" y1=\"" +
-                   num(y(c["old_value"].get<double>())) + "\" x2=\"" + num(cx + 8) + "\" y2=\"" +
-                   num(y(c["mean"].get<double>())) + "\"/>\n";
+            if (then)
+                out += "<line class=\"moved\" x1=\"" + num(cx - 8) + "\" y1=\"" +
+                       num(y(c["old_value"].get<double>())) + "\" x2=\"" + num(cx + 8) +
+                       "\" y2=\"" + num(y(c["mean"].get<double>())) + "\"/>\n";
         } else {
             out += text(cx + 8, f.bottom() - 6, "failed", "middle", "legend");
         }
