@@ -140,6 +140,15 @@ BOOST_AUTO_TEST_CASE(a_moved_optimum_is_drift_and_the_old_study_stays_as_it_was)
     BOOST_TEST(html.find("<ul class=\"chain\">") != std::string::npos);
     BOOST_TEST(html.find("↳ fn-retune-1") != std::string::npos);
 
+    // Naming a retune of the same study goes on with it: its re-evaluations are done, its search
+    // gets the trials asked for now.
+    auto more = retune_json({file.string(), "--from", "fn", "--name", "fn-retune-1", "--set",
+                             "model.shift=1.5", "--trials", "20", "--tolerance", "1000"},
+                            0);
+    BOOST_TEST(more["configurations"].size() == 4u);
+    BOOST_TEST(more["search"]["trials"] == 20);
+    BOOST_TEST(json::parse(trials_text(store, "fn-retune-1")).size() == 8u + 20u + 2u);
+
     // A second retune gets the next name.
     auto again = retune_json({file.string(), "--from", "fn", "--top", "2", "--repeats", "1",
                               "--trials", "0", "--tolerance", "1000"},

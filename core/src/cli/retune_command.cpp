@@ -141,6 +141,10 @@ int retune_command(const args& a) {
     if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
     if (vm.count("threads"))
         overrides.push_back("experiment.threads=" + std::to_string(vm["threads"].as<int>()));
+    for (const auto& o : overrides)
+        if (o.rfind("experiment.name=", 0) == 0 || o.rfind("experiment.seed=", 0) == 0)
+            throw po::error("--set " + o.substr(0, o.find('=')) +
+                            ": a retune names and seeds its own study (give --name NEW)");
 
     // The experiment as it is today, for its store (the plugins are loaded below).
     std::vector<diagnostic> errors;
@@ -243,7 +247,13 @@ int retune_command(const args& a) {
                          [&](const auto& x, const auto& y) {
                              return old->objective.better(x.old_value, y.old_value);
                          });
-        say("resuming retune \"" + name + "\" of study \"" + old->name + "\"");
+        say("resuming retune \"" + name + "\" of study \"" + old->name + "\" (" +
+            counted(static_cast<std::int64_t>(picked.configurations.size()), "configuration") +
+            " × " +
+            std::to_string(phase_one /
+                           std::max<std::int64_t>(
+                               1, static_cast<std::int64_t>(picked.configurations.size()))) +
+            " repeats, as it started: --top and --repeats do not change a retune under way)");
     } else {
         picked = retune::choose(old_trials, old->objective, top, setup->exp.space);
         if (picked.complete == 0)
@@ -336,7 +346,7 @@ int retune_command(const args& a) {
         }
         if (r.interrupted) {
             std::fprintf(stderr,
-                         "caviar retune: stopped; the same command with --name %s resumes it\n",
+                         "caviar retune: stopped; the same command with --name '%s' resumes it\n",
                          name.c_str());
             // Not 0: a scheduler must not read an unfinished retune as "no drift".
             return stop_signal.load() ? 128 + stop_signal.load() : study_failed;
@@ -377,7 +387,11 @@ int retune_command(const args& a) {
     }
 
     // Phase 2: the new search, learning from the old study's trials as prior knowledge.
-    const std::int64_t budget = phase_one + search;
+    // (confirmations of an earlier search's best, in a resumed retune, are not search trials)
+    const std::int64_t budget =
+        phase_one + search + std::count_if(r.trials.begin(), r.trials.end(), [](const trial& t) {
+            return t.attrs.count(drift::confirms_attr) > 0;
+        });
     if (budget > phase_one) {
         std::vector<trial> prior;
         for (auto& t : old_trials)
@@ -396,7 +410,8 @@ int retune_command(const args& a) {
     // Phase 3: when the search's best is what decides (one draw, the best of many), it runs
     // again with the repeats' seeds, and its mean decides instead.
     const auto& best_today = report["best_today"];
-    if (best_today.is_object() && best_today.value("from", "") == "search") {
+    if (report.value("drifted", false) && best_today.is_object() &&
+        best_today.value("from", "") == "search") {
         const auto n = report["search"]["best"].value("trial", -1LL);
         auto it = std::find_if(r.trials.begin(), r.trials.end(),
                                [&](const trial& t) { return t.number == n; });
