@@ -92,11 +92,11 @@ def samples(caviar):
         if code != 0:
             sys.exit("the retune example's first study failed (exit %d):\n%s" % (code, stderr))
         code, _, stderr = run([sys.executable, os.path.join(ROOT, "examples", "retune", "change_digits.py"),
-                               "examples/data/digits.csv.gz", "examples/retune/runs/jun.csv.gz"], tmp)
+                               "examples/data/digits.csv.gz", "examples/retune/runs/jun.csv"], tmp)
         if code != 0:
             sys.exit("change_digits.py failed:\n" + stderr)
         code, stdout, stderr = run([caviar, "retune", "examples/retune/digits.toml", "--from", "digits-jan",
-                                    "--set", "model.data=runs/jun.csv.gz", "-q"], tmp)
+                                    "--set", "model.data=runs/jun.csv", "-q"], tmp)
         if code not in (0, 3):
             sys.exit("the retune failed (exit %d):\n%s" % (code, stderr))
         out["retune-drift"] = tidy(stdout.rstrip("\n"))

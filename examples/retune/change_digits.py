@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Makes "June's" digits from January's: every image moved one pixel to the right and speckled
+"""Makes "June's" digits (a CSV) from January's: every image moved one pixel to the right and speckled
 with noise (a new scanner), so `caviar retune` has a changed environment to find.
 
-    python3 examples/retune/change_digits.py examples/data/digits.csv.gz jun.csv.gz
+    python3 examples/retune/change_digits.py examples/data/digits.csv.gz jun.csv
 
 Deterministic (seeded): the same input gives the same output. Standard library only."""
 import gzip
@@ -27,10 +27,15 @@ def main(source, target, seed=2026):
             noisy = [min(16, max(0, p + rng.choice((-3, 0, 0, 0, 3)))) for p in moved]
             out.append(",".join(str(p) for p in noisy) + "," + label)
     os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    # No name and mtime=0 in the header: the same bytes every time, so its sha256 names its
-    # content only.
-    with open(target, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as f:
-        f.write(("\n".join(out) + "\n").encode())
+    # Plain text (compressed if TARGET ends in .gz, with no name or time in the header): the same
+    # bytes on every machine, so its sha256 names its content only.
+    data = ("\n".join(out) + "\n").encode()
+    with open(target, "wb") as raw:
+        if target.endswith(".gz"):
+            with gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as f:
+                f.write(data)
+        else:
+            raw.write(data)
     print(f"{target}: {len(out)} digits, moved one pixel right, with noise")
 
 
