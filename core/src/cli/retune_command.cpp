@@ -7,6 +7,7 @@
 #include "cli/signals.hpp"
 #include "cli/study_access.hpp"
 #include "config/experiment.hpp"
+#include "config/overrides.hpp"
 #include "report/counted.hpp"
 #include "report/drift.hpp"
 #include "run/config_change.hpp"
@@ -31,15 +32,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string toml_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + '"';
-}
 
 // --from STUDY (in the experiment's store) or STORE:STUDY: the first colon whose left part is a
 // file, else, when the left part looks like a path (a / or .db), that store (missing: an error
@@ -211,7 +203,7 @@ int retune_command(const args& a) {
     const auto seed = static_cast<std::int64_t>(derive_seed(old->seed, hash) >> 1);
     auto with = [&](std::int64_t trials, bool reevaluating) {
         auto o = overrides;
-        o.push_back("experiment.name=" + toml_string(name));
+        o.push_back("experiment.name=" + toml_quoted(name));
         o.push_back("experiment.seed=" + std::to_string(seed));
         o.push_back("experiment.trials=" + std::to_string(trials));
         if (reevaluating && other_strategy) o.push_back("strategy={ plugin = \"batch\" }");

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/experiment_loading.hpp"
 #include "cli/signals.hpp"
+#include "config/overrides.hpp"
 #include "report/counted.hpp"
 #include "report/trial_table.hpp"
 #include "run/executor.hpp"
@@ -21,15 +22,6 @@ namespace caviar::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-std::string toml_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + '"';
-}
 
 void print_summary(const run_result& r, const experiment& e) {
     std::int64_t counts[6] = {};
@@ -113,7 +105,7 @@ int run_command(const args& a) {
     if (vm.count("store")) {
         std::filesystem::path store = vm["store"].as<std::string>();
         if (store != ":memory:") store = std::filesystem::absolute(store);
-        overrides.push_back("experiment.store=" + toml_string(store));
+        overrides.push_back("experiment.store=" + toml_quoted(store.string()));
     }
 
     auto setup = load_study(vm["file"].as<std::string>(), overrides);

@@ -1,5 +1,7 @@
 #include "config/overrides.hpp"
 
+#include <cstdio>
+
 #include "config/nesting.hpp"
 
 #include <memory>
@@ -104,6 +106,24 @@ void apply_overrides(toml::table& root, const std::vector<std::string>& override
         else
             t->insert_or_assign(key_from_set(parts->back()), std::move(v));
     }
+}
+
+std::string toml_quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + '"';
 }
 
 }  // namespace caviar

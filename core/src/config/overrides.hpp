@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caviar {
@@ -15,5 +16,9 @@ namespace caviar {
 /// carry the source path "--set a.b.c", so errors about them point at the argument.
 void apply_overrides(toml::table& root, const std::vector<std::string>& overrides,
                      std::vector<diagnostic>& errors);
+
+/// s as a TOML basic string ("..." with \", \\ and control characters escaped): a --set VALUE
+/// that stays the string it is, e.g. a path or a study name.
+std::string toml_quoted(std::string_view s);
 
 }  // namespace caviar

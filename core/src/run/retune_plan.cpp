@@ -46,6 +46,23 @@ std::uint64_t repeat_seed(std::uint64_t study_seed, std::int64_t repeat) {
                        static_cast<std::uint64_t>(repeat));
 }
 
+namespace {
+
+// A queued trial that runs `p` again with repeat r's seed, marked by `attr` = `of`.
+trial queued_repeat(std::int64_t number, const study_record& study, const params& p, std::int64_t r,
+                    std::string origin, const char* attr, std::int64_t of) {
+    trial t;
+    t.number = number;
+    t.seed = repeat_seed(study.seed, r);
+    t.params = p;
+    t.state = trial_state::queued;
+    t.origin = std::move(origin);
+    t.attrs = {{attr, std::to_string(of)}, {drift::repeat_attr, std::to_string(r)}};
+    return t;
+}
+
+}  // namespace
+
 study_record create(store& db, study_record record,
                     const std::vector<drift::configuration>& configurations, std::int64_t repeats) {
     store::unit u(db);
@@ -54,15 +71,10 @@ study_record create(store& db, study_record record,
     for (std::int64_t r = 0; r < repeats; ++r)
         for (std::int64_t i = 0; i < k; ++i) {
             const auto& c = configurations[static_cast<std::size_t>(i)];
-            trial t;
-            t.number = r * k + i;
-            t.seed = repeat_seed(record.seed, r);
-            t.params = c.p;
-            t.state = trial_state::queued;
-            t.origin = "retune of trial " + std::to_string(c.old_trial);
-            t.attrs = {{drift::retune_of_attr, std::to_string(c.old_trial)},
-                       {drift::repeat_attr, std::to_string(r)}};
-            db.insert_trial(record.id, t);
+            db.insert_trial(record.id,
+                            queued_repeat(r * k + i, record, c.p, r,
+                                          "retune of trial " + std::to_string(c.old_trial),
+                                          drift::retune_of_attr, c.old_trial));
         }
     u.commit();
     return record;
@@ -72,17 +84,11 @@ std::int64_t confirm(store& db, const study_record& study, const trial& best,
                      std::int64_t repeats) {
     store::unit u(db);
     std::int64_t number = db.next_trial_number(study.id);
-    for (std::int64_t r = 0; r < repeats; ++r) {
-        trial t;
-        t.number = number++;
-        t.seed = repeat_seed(study.seed, r);
-        t.params = best.params;
-        t.state = trial_state::queued;
-        t.origin = "confirmation of trial " + std::to_string(best.number);
-        t.attrs = {{drift::confirms_attr, std::to_string(best.number)},
-                   {drift::repeat_attr, std::to_string(r)}};
-        db.insert_trial(study.id, t);
-    }
+    for (std::int64_t r = 0; r < repeats; ++r)
+        db.insert_trial(study.id,
+                        queued_repeat(number++, study, best.params, r,
+                                      "confirmation of trial " + std::to_string(best.number),
+                                      drift::confirms_attr, best.number));
     u.commit();
     return repeats;
 }
