@@ -86,8 +86,9 @@ int retune_command(const args& a) {
         "-> new rank, Kendall's tau, whether the old best is still the best, what changed); then\n"
         "searches again, warm-started from the old study. The old study is not changed.\n\n"
         "Exit codes: 0 the old best is still within --tolerance of today's best; 3 it drifted\n"
-        "(worse today, or something better was found); 1 a study failed; 2 usage or\n"
-        "configuration error.\n\nOptions");
+        "(another configuration, or the new search, beats it today by more); 1 a study failed\n"
+        "or the retune stopped before its end; 2 usage or configuration error (nothing is\n"
+        "written).\n\nOptions");
     d.add_options()("from", po::value<std::string>(),
                     "the old study: its name in FILE's store, or STORE:STUDY in another store "
                     "file (required)")("top", po::value<long long>()->default_value(5),
