@@ -23,6 +23,28 @@ std::vector<std::string> function_names() {
     return out;
 }
 
+// "exactly 2 numeric dimensions", "2, 5 or 10 numeric dimensions (...)", ...: what f takes.
+std::string dims_wanted(const benchmark& f) {
+    auto count = [](std::size_t n) {
+        return std::to_string(n) + " numeric dimension" + (n == 1 ? "" : "s");
+    };
+    if (f.dims) return "exactly " + count(f.dims);
+    if (!f.dims_among.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < f.dims_among.size(); ++i) {
+            if (i) list += i + 1 == f.dims_among.size() ? " or " : ", ";
+            list += std::to_string(f.dims_among[i]);
+        }
+        return list + " numeric dimensions (those its minimum is published for)";
+    }
+    if (f.dims_multiple > 1) {
+        std::size_t m = f.dims_multiple, first = (f.min_dims + m - 1) / m * m;
+        return "a multiple of " + count(m) + " (" + std::to_string(first) + ", " +
+               std::to_string(first + m) + ", " + std::to_string(first + 2 * m) + ", ...)";
+    }
+    return "at least " + count(f.min_dims);
+}
+
 // One evaluation; the noise is drawn from the trial's seed, so a trial reports the same value
 // whichever thread runs it.
 class function_run : public run {
@@ -116,13 +138,9 @@ public:
             names.push_back(d.name());
         }
         std::size_t n = names.size();
-        bool fits = f_->dims ? n == f_->dims : n >= f_->min_dims;
-        if (!fits) {
-            std::size_t want = f_->dims ? f_->dims : f_->min_dims;
+        if (!f_->takes(n)) {
             std::string msg = "function \"" + std::string(f_->name) + "\" takes " +
-                              (f_->dims ? "exactly " : "at least ") + std::to_string(want) +
-                              " numeric dimension" + (want == 1 ? "" : "s") + ", the space has " +
-                              std::to_string(n);
+                              dims_wanted(*f_) + ", the space has " + std::to_string(n);
             for (std::size_t i = 0; i < n; ++i) msg += (i ? ", " : " (") + names[i];
             throw std::invalid_argument(msg + (n ? ")" : ""));
         }
