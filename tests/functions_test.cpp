@@ -39,6 +39,13 @@ caviar::space box(std::size_t d, double low, double high) {
     return sp;
 }
 
+// " (x0, x1, ...)" as a refusal lists the d coordinates of box(d, ...).
+std::string message_names(std::size_t d) {
+    std::string out;
+    for (std::size_t i = 0; i < d; ++i) out += (i ? ", x" : " (x") + std::to_string(i);
+    return out + (d ? ")" : "");
+}
+
 caviar::params point(const std::vector<double>& x) {
     caviar::params p;
     for (std::size_t i = 0; i < x.size(); ++i) p.emplace("x" + std::to_string(i), x[i]);
@@ -56,6 +63,42 @@ struct minimiser {
 };
 
 const double st = -2.903534027771178;  // Styblinski-Tang's minimiser, in every coordinate
+const double sw = 420.96874635998203;  // Schwefel's, in every coordinate
+
+// Michalewicz's minimiser, coordinate by coordinate (it is separable; computed with mpmath).
+std::vector<double> michalewicz_minimiser(std::size_t d) {
+    static const double m[10] = {2.2029055201726093, 1.5707963267948966, 1.2849915705529244,
+                                 1.9230584698663628, 1.7204697725658413, 1.5707963267948966,
+                                 1.4544139713623790, 1.7560865209450264, 1.6557174168210291,
+                                 1.5707963267948966};
+    return {m, m + d};
+}
+
+// Dixon-Price's: x_i = 2^-((2^i - 2) / 2^i), i = 1..d.
+std::vector<double> dixon_price_minimiser(std::size_t d) {
+    std::vector<double> x;
+    for (std::size_t i = 1; i <= d; ++i) {
+        double p = std::pow(2.0, static_cast<double>(i));
+        x.push_back(std::pow(2.0, -(p - 2) / p));
+    }
+    return x;
+}
+
+// Trid's: x_i = i(d + 1 - i), i = 1..d.
+std::vector<double> trid_minimiser(std::size_t d) {
+    std::vector<double> x;
+    for (std::size_t i = 1; i <= d; ++i) x.push_back(static_cast<double>(i * (d + 1 - i)));
+    return x;
+}
+
+double trid_minimum(std::size_t d) {
+    auto n = static_cast<double>(d);
+    return -n * (n + 4) * (n - 1) / 6;
+}
+
+const double shekel_min = -10.536409816692043;
+const double eggholder_min = -959.6406627208508;
+const double camel_min = -1.0316284534898774;
 
 const std::vector<minimiser> minimisers = {
     {"sphere", {0, 0, 0}, 0},
@@ -78,6 +121,33 @@ const std::vector<minimiser> minimisers = {
      -3.32236801141551},
     {"hartmann6", {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}, -3.32236801141551},
     {"goldstein_price", {0, -1}, 3},
+    {"levy", {1, 1}, 0},
+    {"levy", {1, 1, 1, 1, 1, 1}, 0},
+    {"griewank", {0, 0, 0, 0, 0}, 0},
+    {"schwefel", {sw}, 0},
+    {"schwefel", {sw, sw, sw, sw, sw, sw, sw, sw, sw, sw}, 0},
+    {"michalewicz", michalewicz_minimiser(2), -1.8013034100985525},
+    {"michalewicz", michalewicz_minimiser(5), -4.6876581790881463},
+    {"michalewicz", michalewicz_minimiser(10), -9.6601517156413414},
+    {"six_hump_camel", {0.08984201310031806, -0.7126564030207396}, camel_min},
+    {"six_hump_camel", {-0.08984201310031806, 0.7126564030207396}, camel_min},
+    {"shekel",
+     {4.000746531592047, 4.000592934138532, 3.999663398040322, 3.999509800586808},
+     shekel_min},
+    {"powell", {0, 0, 0, 0}, 0},
+    {"powell", {0, 0, 0, 0, 0, 0, 0, 0}, 0},
+    {"dixon_price", dixon_price_minimiser(2), 0},
+    {"dixon_price", dixon_price_minimiser(7), 0},
+    {"zakharov", {0, 0, 0}, 0},
+    {"zakharov", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0},
+    {"trid", trid_minimiser(2), trid_minimum(2)},
+    {"trid", trid_minimiser(6), trid_minimum(6)},
+    {"trid", trid_minimiser(10), trid_minimum(10)},
+    {"perm", {1, 2}, 0},
+    {"perm", {1, 2, 3, 4, 5}, 0},
+    {"bukin6", {-10, 1}, 0},
+    {"eggholder", {512, 404.2318051137578}, eggholder_min},
+    {"easom", {pi, pi}, -1},
 };
 
 // Each function over its usual domain, and its minimum there.
@@ -98,6 +168,22 @@ const std::vector<domain> domains = {
     {"hartmann3", 3, {{0, 1}}, -3.86278214782076},
     {"hartmann6", 6, {{0, 1}}, -3.32236801141551},
     {"goldstein_price", 2, {{-2, 2}}, 3},
+    {"levy", 4, {{-10, 10}}, 0},
+    {"griewank", 5, {{-600, 600}}, 0},
+    {"schwefel", 4, {{-500, 500}}, 0},
+    {"michalewicz", 2, {{0, pi}}, -1.8013034100985525},
+    {"michalewicz", 5, {{0, pi}}, -4.6876581790881463},
+    {"michalewicz", 10, {{0, pi}}, -9.6601517156413414},
+    {"six_hump_camel", 2, {{-3, 3}, {-2, 2}}, camel_min},
+    {"shekel", 4, {{0, 10}}, shekel_min},
+    {"powell", 8, {{-4, 5}}, 0},
+    {"dixon_price", 5, {{-10, 10}}, 0},
+    {"zakharov", 6, {{-5, 10}}, 0},
+    {"trid", 6, {{-36, 36}}, trid_minimum(6)},
+    {"perm", 4, {{-4, 4}}, 0},
+    {"bukin6", 2, {{-15, -5}, {-3, 3}}, 0},
+    {"eggholder", 2, {{-512, 512}}, eggholder_min},
+    {"easom", 2, {{-100, 100}}, -1},
 };
 
 }  // namespace
@@ -139,6 +225,48 @@ BOOST_AUTO_TEST_CASE(never_goes_below_the_minimum) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(schwefel_stays_at_or_above_zero_near_its_minimiser) {
+    // Its constant carries enough digits that rounding, not the formula, is all that can take it
+    // below 0, by a few ulps of 419 d at most.
+    caviar::rng r(5);
+    for (std::size_t d = 1; d <= 10; ++d) {
+        auto model = functions_model("schwefel");
+        model->prepare(box(d, -500, 500));
+        for (int i = 0; i < 500; ++i) {
+            std::vector<double> x(d);
+            for (auto& v : x) v = sw + (caviar::unit_draw(r) - 0.5) * std::pow(10.0, -(i % 9));
+            auto m = evaluate(*model, point(x));
+            BOOST_TEST_REQUIRE(m.at("regret") >= 0.0);
+            BOOST_TEST_REQUIRE(m.at("value") >= -1e-12 * static_cast<double>(d), m.at("value"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reads_coordinates_beyond_a_bounded_minimum_at_the_bound) {
+    // Schwefel, Michalewicz and Eggholder would go below their minima outside their usual box.
+    auto schwefel = functions_model("schwefel");
+    schwefel->prepare(box(2, -2000, 2000));
+    BOOST_TEST(evaluate(*schwefel, point({600, sw})).at("value") ==
+               evaluate(*schwefel, point({500, sw})).at("value"));
+    const std::vector<domain> wide = {{"schwefel", 3, {{-2000, 2000}}, 0},
+                                      {"michalewicz", 5, {{-10, 10}}, -4.6876581790881463},
+                                      {"eggholder", 2, {{-3000, 3000}}, eggholder_min}};
+    caviar::rng r(3);
+    for (const auto& dom : wide) {
+        auto model = functions_model(dom.function);
+        model->prepare(box(dom.d, -3000, 3000));
+        for (int i = 0; i < 5000; ++i) {
+            std::vector<double> x(dom.d);
+            for (auto& v : x) {
+                auto [lo, hi] = dom.bounds[0];
+                v = lo + (hi - lo) * caviar::unit_draw(r);
+            }
+            BOOST_TEST_REQUIRE(evaluate(*model, point(x)).at("value") >= dom.minimum - 1e-9,
+                               dom.function);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(refuses_the_wrong_number_of_numeric_dimensions) {
     auto message = [](const std::string& function, const caviar::space& sp) -> std::string {
         try {
@@ -163,6 +291,46 @@ BOOST_AUTO_TEST_CASE(refuses_the_wrong_number_of_numeric_dimensions) {
     BOOST_TEST(message("goldstein_price", caviar::space()) ==
                "function \"goldstein_price\" takes exactly 2 numeric dimensions, the space has 0");
     BOOST_TEST(message("sphere", xyz) == "(accepted)");
+    BOOST_TEST(message("dixon_price", caviar::space({dimension::real("x", 0, 1)})) ==
+               "function \"dixon_price\" takes at least 2 numeric dimensions, the space has 1 (x)");
+    BOOST_TEST(message("shekel", xyz) ==
+               "function \"shekel\" takes exactly 4 numeric dimensions, the space has 3 (x, y, z)");
+}
+
+BOOST_AUTO_TEST_CASE(refuses_dimensions_a_function_has_no_known_minimum_for) {
+    auto message = [](const std::string& function, std::size_t d) -> std::string {
+        try {
+            functions_model(function)->prepare(box(d, 0, 1));
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    // Michalewicz's minimum is published for 2, 5 and 10 coordinates only.
+    for (std::size_t d : {1u, 3u, 4u, 6u, 9u, 11u})
+        BOOST_TEST(message("michalewicz", d) ==
+                       "function \"michalewicz\" takes 2, 5 or 10 numeric dimensions (those its "
+                       "minimum is published for), the space has " +
+                           std::to_string(d) + message_names(d),
+                   d);
+    for (std::size_t d : {2u, 5u, 10u}) BOOST_TEST(message("michalewicz", d) == "(accepted)", d);
+    // Powell's terms take the coordinates four at a time.
+    for (std::size_t d : {1u, 2u, 3u, 5u, 6u, 7u, 9u})
+        BOOST_TEST(message("powell", d) ==
+                       "function \"powell\" takes a multiple of 4 numeric dimensions (4, 8, 12, "
+                       "...), the space has " +
+                           std::to_string(d) + message_names(d),
+                   d);
+    for (std::size_t d : {4u, 8u, 12u}) BOOST_TEST(message("powell", d) == "(accepted)", d);
+    BOOST_TEST(message("powell", 0) ==
+               "function \"powell\" takes a multiple of 4 numeric dimensions (4, 8, 12, ...), the "
+               "space has 0");
+    for (const char* two_d : {"six_hump_camel", "bukin6", "eggholder", "easom"}) {
+        BOOST_TEST(message(two_d, 2) == "(accepted)", two_d);
+        BOOST_TEST(message(two_d, 3) == "function \"" + std::string(two_d) +
+                                            "\" takes exactly 2 numeric dimensions, the space has "
+                                            "3 (x0, x1, x2)");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_conditional_numeric_dimension) {
@@ -289,9 +457,13 @@ BOOST_AUTO_TEST_CASE(publishes_its_functions_as_allowed_values) {
     BOOST_TEST(function.name == "function");
     BOOST_TEST(!function.default_value.has_value());  // required
     BOOST_TEST(
-        function.allowed == (std::vector<std::string>{"sphere", "rosenbrock", "ackley",
-                                                      "styblinski_tang", "rastrigin", "branin",
-                                                      "hartmann3", "hartmann6", "goldstein_price"}),
+        function.allowed == (std::vector<std::string>{
+                                "sphere",          "rosenbrock",     "ackley",    "styblinski_tang",
+                                "rastrigin",       "branin",         "hartmann3", "hartmann6",
+                                "goldstein_price", "levy",           "griewank",  "schwefel",
+                                "michalewicz",     "six_hump_camel", "shekel",    "powell",
+                                "dixon_price",     "zakharov",       "trid",      "perm",
+                                "bukin6",          "eggholder",      "easom"}),
         boost::test_tools::per_element());
 }
 

@@ -86,12 +86,15 @@ public:
                 .version = "1.0.0",
                 .summary =
                     "Analytic benchmark functions with known minima (sphere, branin, "
-                    "hartmann6, ...); one step per trial",
+                    "hartmann6, levy, schwefel, ...); one step per trial",
                 .options = {
                     {.name = "function",
                      .type = option_type::string,
                      .help = "the function to minimise; its coordinates are the space's int "
-                             "and float dimensions in order (choices are ignored)",
+                             "and float dimensions in order (choices are ignored); schwefel, "
+                             "michalewicz and eggholder, whose minima hold on their usual box "
+                             "only ([-500, 500], [0, pi], [-512, 512]), read a coordinate beyond "
+                             "it as its bound",
                      .allowed = function_names()},
                     {.name = "shift",
                      .type = option_type::real,
