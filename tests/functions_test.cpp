@@ -5,6 +5,8 @@
 #include <caviar/caviar.hpp>
 #include <plugin/registry.hpp>
 
+#include "benchmark_functions.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -22,14 +24,25 @@ using caviar::dimension;
 using std::numbers::pi;
 
 std::shared_ptr<caviar::model> functions_model(const std::string& function, double noise = 0,
-                                               double shift = 0) {
+                                               double shift = 0, std::int64_t rotate = 0) {
     caviar::options o;
     o.set("function", function);
     o.set("noise", noise);
     o.set("shift", shift);
+    o.set("rotate", rotate);
     return caviar::registry::create<caviar::model>(
         caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so"),
         o);
+}
+
+// A space x0..x{d-1}, coordinate i over bounds[i] (or the last of them).
+caviar::space box(std::size_t d, const std::vector<std::pair<double, double>>& bounds) {
+    caviar::space sp;
+    for (std::size_t i = 0; i < d; ++i) {
+        auto [lo, hi] = bounds[std::min(i, bounds.size() - 1)];
+        sp.add(dimension::real("x" + std::to_string(i), lo, hi));
+    }
+    return sp;
 }
 
 // A space x0..x{d-1} over [low, high].
@@ -389,6 +402,133 @@ BOOST_AUTO_TEST_CASE(shift_moves_the_optimum_and_keeps_the_minimum) {
     auto branin = functions_model("branin", 0, -2);
     branin->prepare(box(2, -7, 15));
     BOOST_TEST(evaluate(*branin, point({pi - 2, 2.275 - 2})).at("regret") < 1e-5);
+}
+
+BOOST_AUTO_TEST_CASE(draws_an_orthogonal_matrix_from_the_rotate_seed) {
+    for (std::size_t d = 1; d <= 10; ++d)
+        for (std::uint64_t seed : {1u, 2u, 977u}) {
+            auto q = caviar::functions::random_rotation(d, seed);
+            BOOST_TEST_REQUIRE(q.size() == d * d);
+            for (std::size_t i = 0; i < d; ++i)
+                for (std::size_t k = 0; k < d; ++k) {
+                    double dot = 0;
+                    for (std::size_t j = 0; j < d; ++j) dot += q[i * d + j] * q[k * d + j];
+                    BOOST_TEST_REQUIRE(std::abs(dot - (i == k ? 1 : 0)) < 1e-12);
+                }
+            BOOST_TEST(q == caviar::functions::random_rotation(d, seed),
+                       boost::test_tools::per_element());
+            if (d > 1) BOOST_TEST(q != caviar::functions::random_rotation(d, seed + 1));
+        }
+}
+
+BOOST_AUTO_TEST_CASE(rotate_turns_the_axes_about_the_box_centre) {
+    // Sphere on a box centred at 0 only sees distances from 0, which a rotation keeps.
+    auto sphere = functions_model("sphere", 0, 0, 5);
+    sphere->prepare(box(4, -5, 5));
+    caviar::rng r(2);
+    for (int i = 0; i < 100; ++i) {
+        std::vector<double> x(4);
+        double norm2 = 0;
+        for (auto& v : x) {
+            v = -5 + 10 * caviar::unit_draw(r);
+            norm2 += v * v;
+        }
+        BOOST_TEST_REQUIRE(std::abs(evaluate(*sphere, point(x)).at("value") - norm2) < 1e-9);
+    }
+    // Rosenbrock is not symmetric: a seed turns it one way, always the same; rotate = 0 not at all.
+    auto value = [](std::int64_t rotate, const std::vector<double>& x) {
+        auto m = functions_model("rosenbrock", 0, 0, rotate);
+        m->prepare(box(3, -2, 2));
+        return evaluate(*m, point(x)).at("value");
+    };
+    std::vector<double> x{0.3, -1.2, 0.8};
+    double plain = 0.7 * 0.7 + 2.2 * 2.2 + 100 * (1.29 * 1.29 + 0.64 * 0.64);  // by hand
+    BOOST_TEST(std::abs(value(0, x) - plain) < 1e-9);
+    BOOST_TEST(value(7, x) == value(7, x));
+    BOOST_TEST(std::abs(value(7, x) - plain) > 1e-3);
+    BOOST_TEST(std::abs(value(7, x) - value(8, x)) > 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(rotate_keeps_the_minimum_at_the_rotated_minimiser) {
+    // Each minimiser m is near enough its box's centre c to stay in the box once turned:
+    // c + R'(m - c) + shift.
+    struct turned {
+        std::string function;
+        std::vector<std::pair<double, double>> bounds;
+        std::vector<double> x;
+        double minimum;
+        double shift;
+    };
+    const std::vector<turned> cases = {
+        {"hartmann3",
+         {{-0.1, 1.1}},  // [0, 1] is too small: |m - c| is 0.525
+         {0.11461433862565329, 0.5556488499691729, 0.8525469534575985},
+         -3.86278214782076,
+         0},
+        {"branin", {{-5, 10}, {0, 15}}, {pi, 2.275}, 0.397887357729738, 0},
+        {"rosenbrock", {{-2, 2}}, {1, 1, 1}, 0, 0.25},
+        {"levy", {{-10, 10}}, {1, 1, 1, 1}, 0, -1.5},
+        {"six_hump_camel",
+         {{-3, 3}, {-2, 2}},
+         {0.08984201310031806, -0.7126564030207396},
+         camel_min,
+         0},
+        {"shekel",
+         {{0, 10}},
+         {4.000746531592047, 4.000592934138532, 3.999663398040322, 3.999509800586808},
+         shekel_min,
+         0.5},
+        {"trid", {{-36, 36}}, trid_minimiser(6), trid_minimum(6), 0},
+        {"zakharov", {{-5, 10}}, {0, 0, 0, 0, 0}, 0, 1},
+    };
+    for (const auto& t : cases)
+        for (std::int64_t seed : {1, 2, 31337}) {
+            std::size_t d = t.x.size();
+            auto sp = box(d, t.bounds);
+            auto q = caviar::functions::random_rotation(d, static_cast<std::uint64_t>(seed));
+            std::vector<double> at(d), plain(d);
+            for (std::size_t j = 0; j < d; ++j) {
+                const auto& dim = sp[j];
+                double c = (dim.low() + dim.high()) / 2;
+                at[j] = c + t.shift;
+                for (std::size_t i = 0; i < d; ++i)  // R' (m - c): column j of R
+                    at[j] += q[i * d + j] * (t.x[i] - (sp[i].low() + sp[i].high()) / 2);
+                plain[j] = t.x[j] + t.shift;
+                BOOST_TEST_REQUIRE((at[j] >= dim.low() && at[j] <= dim.high()),
+                                   t.function << " seed " << seed << ": left the box");
+            }
+            auto model = functions_model(t.function, 0, t.shift, seed);
+            model->prepare(sp);
+            auto m = evaluate(*model, point(at));
+            BOOST_TEST(
+                std::abs(m.at("value") - t.minimum) < 1e-6,
+                t.function << " seed " << seed << ": " << m.at("value") << ", not " << t.minimum);
+            BOOST_TEST(m.at("regret") < 1e-6, t.function << " seed " << seed);
+            // And the minimiser did move: the unturned one is no longer the minimum.
+            BOOST_TEST(evaluate(*model, point(plain)).at("regret") > 1e-3,
+                       t.function << " seed " << seed);
+        }
+}
+
+BOOST_AUTO_TEST_CASE(rotated_never_goes_below_the_minimum) {
+    // Turned about their usual box's centre, points of the box may land outside it; the minima
+    // hold there too (Schwefel, Michalewicz and Eggholder read such coordinates at the bound).
+    caviar::rng r(13);
+    for (const auto& dom : domains) {
+        auto model = functions_model(dom.function, 0, 0, 17);
+        model->prepare(box(dom.d, dom.bounds));
+        for (int i = 0; i < 1000; ++i) {
+            std::vector<double> x(dom.d);
+            for (std::size_t j = 0; j < dom.d; ++j) {
+                auto [lo, hi] = dom.bounds[std::min(j, dom.bounds.size() - 1)];
+                x[j] = lo + (hi - lo) * caviar::unit_draw(r);
+            }
+            auto m = evaluate(*model, point(x));
+            BOOST_TEST_REQUIRE(m.at("regret") >= 0.0, dom.function);
+            BOOST_TEST_REQUIRE(m.at("value") >= dom.minimum - 1e-9,
+                               dom.function << " below its minimum");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(is_done_after_one_step) {

@@ -4,6 +4,8 @@
 // formula departs from the library, the function's comment says so.
 #include "benchmark_functions.hpp"
 
+#include <caviar/seed.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -308,6 +310,39 @@ const std::vector<benchmark>& benchmarks() {
         {.name = "easom", .dims = 2, .eval = easom, .minimum = -1},
     };
     return all;
+}
+
+std::vector<double> random_rotation(std::size_t d, std::uint64_t seed) {
+    rng r(seed);
+    // Box-Muller from 53-bit uniforms, as the model's noise.
+    auto gaussian = [&r] {
+        double u1 = 1 - unit_draw(r), u2 = unit_draw(r);  // u1 in (0, 1]: log(u1) is finite
+        return std::sqrt(-2 * std::log(u1)) * std::cos(2 * pi * u2);
+    };
+    // Row i: a Gaussian vector less its projections on rows 0..i-1 (twice over, for rounding),
+    // made unit. Gaussian vectors point every way alike, so the matrix is uniformly distributed
+    // over the orthogonal matrices (a reflection as likely as a rotation).
+    std::vector<double> q(d * d);
+    for (std::size_t i = 0; i < d; ++i) {
+        double* row = &q[i * d];
+        // A vector nearly in the span of the rows before is drawn again (never, in practice).
+        double norm = 0;
+        while (!(norm > 1e-6)) {
+            for (std::size_t j = 0; j < d; ++j) row[j] = gaussian();
+            for (int pass = 0; pass < 2; ++pass)
+                for (std::size_t k = 0; k < i; ++k) {
+                    const double* other = &q[k * d];
+                    double dot = 0;
+                    for (std::size_t j = 0; j < d; ++j) dot += row[j] * other[j];
+                    for (std::size_t j = 0; j < d; ++j) row[j] -= dot * other[j];
+                }
+            norm = 0;
+            for (std::size_t j = 0; j < d; ++j) norm += row[j] * row[j];
+            norm = std::sqrt(norm);
+        }
+        for (std::size_t j = 0; j < d; ++j) row[j] /= norm;
+    }
+    return q;
 }
 
 const benchmark* find_benchmark(std::string_view name) {

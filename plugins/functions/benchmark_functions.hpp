@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -48,5 +49,10 @@ const std::vector<benchmark>& benchmarks();
 
 /// The function called name, or nullptr.
 const benchmark* find_benchmark(std::string_view name);
+
+/// A d-by-d orthogonal matrix, row-major, drawn from seed: Gram-Schmidt of d Gaussian vectors
+/// drawn with caviar's rng and unit_draw, so a seed gives the same matrix with any standard
+/// library.
+std::vector<double> random_rotation(std::size_t d, std::uint64_t seed);
 
 }  // namespace caviar::functions
