@@ -23,6 +23,28 @@ std::vector<std::string> function_names() {
     return out;
 }
 
+// "exactly 2 numeric dimensions", "2, 5 or 10 numeric dimensions (...)", ...: what f takes.
+std::string dims_wanted(const benchmark& f) {
+    auto count = [](std::size_t n) {
+        return std::to_string(n) + " numeric dimension" + (n == 1 ? "" : "s");
+    };
+    if (f.dims) return "exactly " + count(f.dims);
+    if (!f.dims_among.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < f.dims_among.size(); ++i) {
+            if (i) list += i + 1 == f.dims_among.size() ? " or " : ", ";
+            list += std::to_string(f.dims_among[i]);
+        }
+        return list + " numeric dimensions (those its minimum is published for)";
+    }
+    if (f.dims_multiple > 1) {
+        std::size_t m = f.dims_multiple, first = (f.min_dims + m - 1) / m * m;
+        return "a multiple of " + count(m) + " (" + std::to_string(first) + ", " +
+               std::to_string(first + m) + ", " + std::to_string(first + 2 * m) + ", ...)";
+    }
+    return "at least " + count(f.min_dims);
+}
+
 // One evaluation; the noise is drawn from the trial's seed, so a trial reports the same value
 // whichever thread runs it.
 class function_run : public run {
@@ -64,12 +86,15 @@ public:
                 .version = "1.0.0",
                 .summary =
                     "Analytic benchmark functions with known minima (sphere, branin, "
-                    "hartmann6, ...); one step per trial",
+                    "hartmann6, levy, schwefel, ...); one step per trial",
                 .options = {
                     {.name = "function",
                      .type = option_type::string,
                      .help = "the function to minimise; its coordinates are the space's int "
-                             "and float dimensions in order (choices are ignored)",
+                             "and float dimensions in order (choices are ignored); schwefel, "
+                             "michalewicz and eggholder, whose minima hold on their usual box "
+                             "only ([-500, 500], [0, pi], [-512, 512]), read a coordinate beyond "
+                             "it as its bound",
                      .allowed = function_names()},
                     {.name = "shift",
                      .type = option_type::real,
@@ -77,6 +102,17 @@ public:
                      .help = "moves the optimum by this much along every coordinate: the model "
                              "evaluates f(x - shift), so the minimum stays and its place changes "
                              "(a changed environment for a test or a demo)"},
+                    {.name = "rotate",
+                     .type = option_type::integer,
+                     .default_value = std::int64_t{0},
+                     .help = "a seed: when not 0, turns the function's axes by a random "
+                             "orthogonal matrix R drawn from it, about the centre c of the "
+                             "space's box ((low + high) / 2 on each coordinate): the model "
+                             "evaluates f(c + R(x - shift - c)), so the minimum stays and a "
+                             "minimiser m moves to c + R'(m - c) + shift (R' the transpose); it "
+                             "stays in the box when |m - c| is at most half the box's shortest "
+                             "side, and may leave it otherwise (the regret then stays above 0)",
+                     .min = 0.0},
                     {.name = "noise",
                      .type = option_type::real,
                      .default_value = 0.0,
@@ -89,6 +125,7 @@ public:
     explicit functions_model(const options& o)
         : f_(functions::find_benchmark(o.get_string("function"))),
           shift_(o.get_real("shift")),
+          rotate_(o.get_int("rotate")),
           noise_(o.get_real("noise")) {
         if (!std::isfinite(shift_))
             throw option_error("shift", "shift must be a finite number, got shift=" +
@@ -102,6 +139,7 @@ public:
 
     void prepare(const space& s) override {
         std::vector<std::string> names;
+        std::vector<double> centre;
         for (const auto& d : s) {
             if (d.kind() == dimension_kind::categorical) continue;
             // Every numeric dimension is a coordinate, and a coordinate cannot be missing.
@@ -114,19 +152,19 @@ public:
                         "\", so none can be conditional (when = ...); drop the condition or make "
                         "the dimension a choice");
             names.push_back(d.name());
+            centre.push_back((d.low() + d.high()) / 2);
         }
         std::size_t n = names.size();
-        bool fits = f_->dims ? n == f_->dims : n >= f_->min_dims;
-        if (!fits) {
-            std::size_t want = f_->dims ? f_->dims : f_->min_dims;
+        if (!f_->takes(n)) {
             std::string msg = "function \"" + std::string(f_->name) + "\" takes " +
-                              (f_->dims ? "exactly " : "at least ") + std::to_string(want) +
-                              " numeric dimension" + (want == 1 ? "" : "s") + ", the space has " +
-                              std::to_string(n);
+                              dims_wanted(*f_) + ", the space has " + std::to_string(n);
             for (std::size_t i = 0; i < n; ++i) msg += (i ? ", " : " (") + names[i];
             throw std::invalid_argument(msg + (n ? ")" : ""));
         }
         coordinates_ = std::move(names);
+        centre_ = std::move(centre);
+        rotation_.clear();
+        if (rotate_) rotation_ = functions::random_rotation(n, static_cast<std::uint64_t>(rotate_));
     }
 
     std::unique_ptr<run> start(const params& p, std::uint64_t seed) const override {
@@ -136,6 +174,7 @@ public:
         std::vector<double> x;
         x.reserve(coordinates_.size());
         for (const auto& name : coordinates_) x.push_back(get_real(p, name) - shift_);
+        if (!rotation_.empty()) x = rotated(x);
         return std::make_unique<function_run>(*f_, std::move(x), noise_, seed);
     }
 
@@ -143,10 +182,24 @@ public:
     std::vector<std::string> metric_names() const override { return {"value", "regret"}; }
 
 private:
+    // c + R(x - c), c the box's centre: a one-to-one map, so f over it takes the same values and
+    // keeps its minimum, reached where c + R(x - c) = m, at x = c + R'(m - c) (R orthogonal,
+    // its inverse is its transpose R'); the model adds shift to that.
+    std::vector<double> rotated(const std::vector<double>& x) const {
+        std::size_t n = x.size();
+        std::vector<double> z(centre_);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t j = 0; j < n; ++j) z[i] += rotation_[i * n + j] * (x[j] - centre_[j]);
+        return z;
+    }
+
     const benchmark* f_;
     double shift_;
+    std::int64_t rotate_;
     double noise_;
     std::vector<std::string> coordinates_;
+    std::vector<double> centre_;    // of the space's box, one per coordinate
+    std::vector<double> rotation_;  // n by n, row-major; empty without rotate
 };
 
 }  // namespace
