@@ -109,29 +109,27 @@ json describe_file(const fs::path& file, const json& previous_entries, bool coun
         std::fprintf(progress, "hashing %s (%.1f MB) for the study's environment fingerprint\n",
                      file.c_str(), static_cast<double>(size) / 1e6);
     int last_tenth = 0;
-    e["sha256"] = sha256_file(file, [&](std::uintmax_t done, std::uintmax_t total) {
-        int tenth = total ? static_cast<int>(10 * done / total) : 10;
-        if (announce && tenth > last_tenth && tenth < 10) {
-            std::fprintf(progress, "  %d%%\n", 10 * tenth);
-            last_tenth = tenth;
-        }
-    });
-    if (count_lines) {
-        std::int64_t lines = -1;
-        if (file.extension() == ".gz") {
-            lines = gz_lines(file);
-        } else {
-            std::ifstream in(file, std::ios::binary);
-            lines = 0;
-            char last = '\n';
-            char buf[1 << 16];
-            while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-                auto n = in.gcount();
-                lines += std::count(buf, buf + n, '\n');
-                last = buf[n - 1];
+    // A plain file's lines are counted in the same read as its hash.
+    const bool gz = file.extension() == ".gz";
+    std::int64_t lines = 0;
+    char last = '\n';
+    e["sha256"] =
+        sha256_file(file, [&](std::string_view block, std::uintmax_t done, std::uintmax_t total) {
+            if (count_lines && !gz && !block.empty()) {
+                lines += std::count(block.begin(), block.end(), '\n');
+                last = block.back();
             }
+            int tenth = total ? static_cast<int>(10 * done / total) : 10;
+            if (announce && tenth > last_tenth && tenth < 10) {
+                std::fprintf(progress, "  %d%%\n", 10 * tenth);
+                last_tenth = tenth;
+            }
+        });
+    if (count_lines) {
+        if (gz)
+            lines = gz_lines(file);
+        else
             lines += last != '\n';
-        }
         if (lines >= 0) e["lines"] = lines;
     }
     std::lock_guard lock(cache_mutex);
@@ -172,8 +170,9 @@ std::string file_name(const json& e) {
 
 }  // namespace
 
-std::string sha256_file(const fs::path& file,
-                        const std::function<void(std::uintmax_t, std::uintmax_t)>& progress) {
+std::string sha256_file(
+    const fs::path& file,
+    const std::function<void(std::string_view, std::uintmax_t, std::uintmax_t)>& on_block) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + file.string());
     std::error_code ec;
@@ -187,13 +186,12 @@ std::string sha256_file(const fs::path& file,
         auto n = static_cast<std::size_t>(in.gcount());
         EVP_DigestUpdate(ctx.get(), buf.data(), n);
         done += n;
-        if (progress && done % (std::uintmax_t{8} << 20) < n) progress(done, total);
+        if (on_block) on_block(std::string_view(buf.data(), n), done, total);
     }
     if (in.bad()) throw std::runtime_error("cannot read " + file.string());
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned length = 0;
     EVP_DigestFinal_ex(ctx.get(), digest, &length);
-    if (progress) progress(done, total);
     return to_hex(digest, length);
 }
 

@@ -21,14 +21,17 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caviar::environment {
 
-/// The sha256 of a file in lower-case hex, read in blocks; `progress(done, total)` is called
-/// every few MiB. Throws std::runtime_error when the file cannot be read.
-std::string sha256_file(const std::filesystem::path& file,
-                        const std::function<void(std::uintmax_t, std::uintmax_t)>& progress = {});
+/// The sha256 of a file in lower-case hex, read in 1 MiB blocks; `on_block(block, done, total)`
+/// sees each block as it is read (to count lines in the same read, or show progress). Throws
+/// std::runtime_error when the file cannot be read.
+std::string sha256_file(
+    const std::filesystem::path& file,
+    const std::function<void(std::string_view, std::uintmax_t, std::uintmax_t)>& on_block = {});
 
 /// The setup's fingerprint. A file (or plugin library) with the same path, size and mtime as in
 /// `previous` (a fingerprint, or null) keeps its hash and line count from there instead of being
