@@ -30,6 +30,7 @@ std::shared_ptr<caviar::model> functions_model(const std::string& function, doub
     o.set("noise", noise);
     o.set("shift", shift);
     o.set("rotate", rotate);
+    o.set("choice_shift", 0.0);
     return caviar::registry::create<caviar::model>(
         caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so"),
         o);
@@ -529,6 +530,31 @@ BOOST_AUTO_TEST_CASE(rotated_never_goes_below_the_minimum) {
                                dom.function << " below its minimum");
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(choice_shift_makes_the_choices_move_the_optimum) {
+    caviar::options o;
+    o.set("function", std::string("sphere"));
+    o.set("noise", 0.0);
+    o.set("shift", 0.0);
+    o.set("rotate", std::int64_t{0});
+    o.set("choice_shift", 2.0);
+    auto model = caviar::registry::create<caviar::model>(
+        caviar::registry::load_file(std::string(CAVIAR_PLUGIN_OUTPUT_DIR) + "/model_functions.so"),
+        o);
+    caviar::space sp({dimension::categorical(
+                          "opt", {std::string("sgd"), std::string("adam"), std::string("rmsprop")}),
+                      dimension::real("a", -10, 10), dimension::real("b", -10, 10)});
+    model->prepare(sp);
+    auto at = [&](const std::string& opt, double a, double b) {
+        return evaluate(*model, {{"opt", opt}, {"a", a}, {"b", b}});
+    };
+    // Choice k puts the optimum at 2k on every coordinate, with the same minimum.
+    BOOST_TEST(at("sgd", 0, 0).at("regret") == 0.0);
+    BOOST_TEST(at("adam", 2, 2).at("regret") == 0.0);
+    BOOST_TEST(at("rmsprop", 4, 4).at("regret") == 0.0);
+    BOOST_TEST(at("adam", 0, 0).at("value") == 8.0);
+    BOOST_TEST(at("rmsprop", 0, 0).at("value") == 32.0);
 }
 
 BOOST_AUTO_TEST_CASE(is_done_after_one_step) {

@@ -102,6 +102,14 @@ public:
                      .help = "moves the optimum by this much along every coordinate: the model "
                              "evaluates f(x - shift), so the minimum stays and its place changes "
                              "(a changed environment for a test or a demo)"},
+                    {.name = "choice_shift",
+                     .type = option_type::real,
+                     .default_value = 0.0,
+                     .help = "makes the space's choices matter: each categorical dimension moves "
+                             "the optimum by choice_shift times the index of the choice taken "
+                             "(0 for the first), along every coordinate, so the best place of "
+                             "the numbers depends on the choices; every choice keeps the same "
+                             "minimum"},
                     {.name = "rotate",
                      .type = option_type::integer,
                      .default_value = std::int64_t{0},
@@ -125,11 +133,15 @@ public:
     explicit functions_model(const options& o)
         : f_(functions::find_benchmark(o.get_string("function"))),
           shift_(o.get_real("shift")),
+          choice_shift_(o.get_real("choice_shift")),
           rotate_(o.get_int("rotate")),
           noise_(o.get_real("noise")) {
         if (!std::isfinite(shift_))
             throw option_error("shift", "shift must be a finite number, got shift=" +
                                             to_string(option_value{shift_}));
+        if (!std::isfinite(choice_shift_))
+            throw option_error("choice_shift", "choice_shift must be a finite number, got " +
+                                                   to_string(option_value{choice_shift_}));
         if (!f_)
             throw std::invalid_argument("unknown function \"" + o.get_string("function") + "\"");
         if (!(noise_ >= 0) || !std::isfinite(noise_))
@@ -140,8 +152,12 @@ public:
     void prepare(const space& s) override {
         std::vector<std::string> names;
         std::vector<double> centre;
+        choices_.clear();
         for (const auto& d : s) {
-            if (d.kind() == dimension_kind::categorical) continue;
+            if (d.kind() == dimension_kind::categorical) {
+                choices_.emplace_back(d.name(), d.choices());
+                continue;
+            }
             // Every numeric dimension is a coordinate, and a coordinate cannot be missing.
             if (d.when())
                 throw dimension_error(
@@ -173,7 +189,15 @@ public:
             throw std::logic_error("functions: start() before prepare() set the coordinates");
         std::vector<double> x;
         x.reserve(coordinates_.size());
-        for (const auto& name : coordinates_) x.push_back(get_real(p, name) - shift_);
+        // Where the choices put the optimum (inactive choices move nothing).
+        double moved = shift_;
+        if (choice_shift_ != 0)
+            for (const auto& [name, all] : choices_)
+                if (auto it = p.find(name); it != p.end()) {
+                    auto k = std::find(all.begin(), all.end(), it->second) - all.begin();
+                    moved += choice_shift_ * static_cast<double>(k);
+                }
+        for (const auto& name : coordinates_) x.push_back(get_real(p, name) - moved);
         if (!rotation_.empty()) x = rotated(x);
         return std::make_unique<function_run>(*f_, std::move(x), noise_, seed);
     }
@@ -195,6 +219,10 @@ private:
 
     const benchmark* f_;
     double shift_;
+    double choice_shift_;
+    // The space's categorical dimensions, in order, with their choices (a copy: the space may
+    // not outlive prepare()).
+    std::vector<std::pair<std::string, std::vector<value>>> choices_;
     std::int64_t rotate_;
     double noise_;
     std::vector<std::string> coordinates_;
