@@ -169,3 +169,42 @@ BOOST_AUTO_TEST_CASE(main_effects_of_a_known_tree_function_are_exact) {
     BOOST_TEST(s[0] == 1.0, boost::test_tools::tolerance(1e-6));
     BOOST_TEST(s[1] == 0.0, boost::test_tools::tolerance(1e-6));
 }
+
+BOOST_AUTO_TEST_CASE(a_big_study_is_fitted_on_a_stated_sample_whose_shares_hold) {
+    // 40,000 trials of a function where three of five parameters matter in different measure,
+    // with noise: the 5,000-trial sample gives the shares that 20,000 trials give, within 0.03,
+    // and says it is a sample.
+    space s({dimension::real("a", 0, 1), dimension::real("b", 0, 1), dimension::real("c", 0, 1),
+             dimension::real("d", 0, 1),
+             dimension::categorical("e", {std::string("x"), std::string("y")})});
+    auto f = [](const params& p) {
+        double a = get_real(p, "a"), b = get_real(p, "b"), c = get_real(p, "c");
+        return 3 * a + 2 * (b - 0.5) * (b - 0.5) * 8 + std::sin(6 * c) + a * b;
+    };
+    auto trials = sample(s, 40000, f, 0.3, 5);
+    forest_options o;
+    o.seed = 9;
+    auto sampled = parameter_importance(s, trials, o);
+    BOOST_TEST(sampled.trials == 5000u);
+    BOOST_TEST(sampled.complete == 40000u);
+    BOOST_TEST(importance_basis(sampled) ==
+               "a random 5,000 of 40,000 complete trials (the same sample each time)");
+    o.sample = 20000;
+    auto more = parameter_importance(s, trials, o);
+    BOOST_TEST(more.trials == 20000u);
+    for (const char* name : {"a", "b", "c", "d", "e"}) {
+        BOOST_TEST_MESSAGE(name << ": " << share(sampled, name) << " on 5,000, "
+                                << share(more, name) << " on 20,000");
+        BOOST_TEST(std::abs(share(sampled, name) - share(more, name)) < 0.03, name);
+    }
+    BOOST_TEST(sampled.params.front().name == more.params.front().name);
+    // The same sample each time.
+    o.sample = 5000;
+    auto again = parameter_importance(s, trials, o);
+    for (const char* name : {"a", "b", "c", "d", "e"})
+        BOOST_TEST(share(again, name) == share(sampled, name), name);
+    // Under the sample size, every trial counts and the basis says so.
+    auto small =
+        parameter_importance(s, std::vector<trial>(trials.begin(), trials.begin() + 300), o);
+    BOOST_TEST(importance_basis(small) == "300 complete trials");
+}

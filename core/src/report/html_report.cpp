@@ -246,7 +246,7 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
         "fANOVA over a random forest of " + std::to_string(in.importance.trees) +
         " regression trees fitted to the complete trials (params in unit space → objective): "
         "the share of the objective's variance each parameter explains alone. " +
-        counted(static_cast<long long>(in.importance.trials), "complete trial") + " used.";
+        importance_basis(in.importance) + " used.";
     if (auto caveat = importance_caveat(in.events); !caveat.empty()) method += " " + caveat;
     out += section("importance", "Parameter importance", method, importance_chart(in));
 

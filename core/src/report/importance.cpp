@@ -1,5 +1,9 @@
 #include "report/importance.hpp"
 
+#include "report/counted.hpp"
+
+#include <caviar/seed.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -71,6 +75,13 @@ std::vector<double> fanova_main_effects(const std::vector<std::vector<double>>& 
     return sum;
 }
 
+std::string importance_basis(const importance_result& r) {
+    if (r.trials >= r.complete) return counted(static_cast<long long>(r.trials), "complete trial");
+    return "a random " + grouped(static_cast<long long>(r.trials)) + " of " +
+           grouped(static_cast<long long>(r.complete)) +
+           " complete trials (the same sample each time)";
+}
+
 importance_result parameter_importance(const space& s, const std::vector<trial>& trials,
                                        const forest_options& o) {
     importance_result r;
@@ -91,7 +102,20 @@ importance_result parameter_importance(const space& s, const std::vector<trial>&
         x.push_back(std::move(u));
         y.push_back(*t.value);
     }
-    r.trials = x.size();
+    r.complete = r.trials = x.size();
+    if (o.sample > 0 && x.size() > o.sample) {
+        // A seeded partial shuffle: the first `sample` rows are a uniform random sample.
+        rng g(derive_seed(o.seed, 0x696d70ULL));
+        for (std::size_t i = 0; i < o.sample; ++i) {
+            auto j = i + static_cast<std::size_t>(unit_draw(g) * static_cast<double>(x.size() - i));
+            j = std::min(j, x.size() - 1);
+            std::swap(x[i], x[j]);
+            std::swap(y[i], y[j]);
+        }
+        x.resize(o.sample);
+        y.resize(o.sample);
+        r.trials = o.sample;
+    }
     std::vector<double> shares(s.size(), 0.0);
     if (s.empty()) {
         r.note = "the space has no dimension";

@@ -25,11 +25,16 @@ struct importance_result {
     /// One entry per dimension, most important first (ties: space order). Shares add up to at
     /// most 1; the rest is interactions between parameters.
     std::vector<param_importance> params;
-    std::size_t trials = 0;  // complete trials with a value that were used
-    int trees = 0;           // trees in the forest (0 when not computed)
+    std::size_t trials = 0;    // complete trials with a value that were used
+    std::size_t complete = 0;  // complete trials with a value (more than `trials`: a sample)
+    int trees = 0;             // trees in the forest (0 when not computed)
     /// Empty when the numbers mean something; otherwise why there are none (all zero).
     std::string note;
 };
+
+/// What the shares were fitted on, for people: "40 complete trials", or "a random 5,000 of
+/// 100,000 complete trials (the same sample each time)".
+std::string importance_basis(const importance_result& r);
 
 /// fANOVA main-effect shares for features x (one row per sample) in domain (per feature
 /// [low, high]) and targets y. Deterministic for a given seed.

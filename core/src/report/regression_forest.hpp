@@ -15,6 +15,9 @@ struct forest_options {
     int min_leaf = 2;            // fewest samples a leaf may hold
     double feature_share = 0.7;  // features tried at each split (at least one)
     std::uint64_t seed = 0;
+    /// parameter_importance fits at most this many trials (0: all): beyond, a random sample
+    /// drawn from `seed`, the same every time (bench/README.md: importance on big studies).
+    std::size_t sample = 5000;
 };
 
 /// A leaf: the box [lo[i], hi[i]) of the domain it covers, and its prediction.

@@ -71,8 +71,7 @@ std::string study_summary(const study_record& s, const std::string& store_file, 
     }
 
     out += "\nparameter importance (fANOVA main effects: share of the variance of " +
-           s.objective.metric + ", " +
-           counted(static_cast<long long>(imp.trials), "complete trial") + "):\n";
+           s.objective.metric + ", " + importance_basis(imp) + "):\n";
     if (!imp.note.empty()) {
         out += "  not computed: " + imp.note + "\n";
         return out;

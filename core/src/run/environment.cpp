@@ -1,5 +1,7 @@
 #include "run/environment.hpp"
 
+#include "report/counted.hpp"
+
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -153,15 +155,6 @@ json describe_plugin(const loaded_plugin& p, const json& previous) {
 std::string short_hash(const json& e) {
     auto h = e.value("sha256", std::string());
     return h.substr(0, 8) + "…";
-}
-
-std::string grouped(std::int64_t n) {
-    std::string digits = std::to_string(n < 0 ? -n : n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (n < 0 ? "-" : "") + out;
 }
 
 std::string file_name(const json& e) {
