@@ -11,6 +11,7 @@
 #include "report/study_space.hpp"
 #include "report/svg/axis.hpp"
 #include "report/svg/escape.hpp"
+#include "report/trial_table.hpp"
 #include "support/process.hpp"
 
 #include <boost/property_tree/ptree.hpp>
@@ -651,3 +652,51 @@ BOOST_FIXTURE_TEST_CASE(curves_exports_csv_and_json, real_study) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(a_big_study_draws_a_stated_sample_that_keeps_its_best) {
+    // 5,000 trials: the charts draw 2,000 of them, the 100 best among them, and say so; the
+    // tables count all 5,000.
+    study_record study;
+    study.name = "big";
+    study.objective = {"loss", direction::minimize};
+    space sp({dimension::real("x", 0, 1), dimension::real("y", 0, 1)});
+    std::vector<trial> trials;
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int n = 0; n < 5000; ++n) {
+        trial t;
+        t.number = n;
+        t.params = sp.from_unit(std::vector<double>{u(rng), u(rng)});
+        t.state = trial_state::complete;
+        t.value = get_real(t.params, "x") + get_real(t.params, "y");
+        trials.push_back(std::move(t));
+    }
+    auto drawn = drawn_trials(trials, study.objective, 7);
+    BOOST_TEST_REQUIRE(drawn.size() == max_drawn_trials);
+    BOOST_TEST(std::is_sorted(drawn.begin(), drawn.end(),
+                              [](const trial& a, const trial& b) { return a.number < b.number; }));
+    auto best = ranked(trials, study.objective);
+    for (std::size_t k = 0; k < 100; ++k)
+        BOOST_TEST(std::any_of(drawn.begin(), drawn.end(),
+                               [&](const trial& t) { return t.number == best[k]->number; }),
+                   "best #" << k);
+    BOOST_TEST(drawn_trials(trials, study.objective, 7).front().number == drawn.front().number);
+    BOOST_TEST(
+        drawn_trials(std::vector<trial>(trials.begin(), trials.begin() + 2000), study.objective, 7)
+            .empty());
+
+    auto imp = parameter_importance(sp, trials);
+    std::string html = html_report(
+        chart_input{
+            .study = study, .space = sp, .trials = trials, .importance = imp, .drawn = &drawn},
+        "big.db");
+    auto history = html.substr(html.find("data-chart=\"history\""));
+    history = history.substr(0, history.find("</svg>"));
+    std::size_t points = 0;
+    for (auto at = history.find("data-trial="); at != std::string::npos;
+         at = history.find("data-trial=", at + 1))
+        ++points;
+    BOOST_TEST(points == max_drawn_trials);
+    BOOST_TEST(html.find("Drawn here: 2,000 of the 5,000 trials") != std::string::npos);
+    BOOST_TEST(html.find("5000 trials: 5000 complete") != std::string::npos);
+}

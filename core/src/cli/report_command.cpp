@@ -34,6 +34,8 @@ int report_command(const args& a) {
     forest_options o;
     o.seed = s.seed;
     auto imp = parameter_importance(sp, trials, o);
+    // A big study's charts draw a sample of its trials (said above each chart).
+    const auto drawn = drawn_trials(trials, s.objective, s.seed);
     std::string html = html_report(chart_input{.study = s,
                                                .space = sp,
                                                .trials = trials,
@@ -41,7 +43,8 @@ int report_command(const args& a) {
                                                .boxes = recorded_boxes(sp, trials),
                                                .events = db->load_events(s.id),
                                                .drift = retune_report(*db, s.id),
-                                               .chain = study_line(*db, s)},
+                                               .chain = study_line(*db, s),
+                                               .drawn = drawn.empty() ? nullptr : &drawn},
                                    db->file().string());
 
     auto file = vm["output"].as<std::string>();

@@ -196,6 +196,15 @@ std::string chain_list(const chart_input& in) {
     return out + "</ul>\n";
 }
 
+// Said above every chart of a big study: what it draws.
+std::string drawn_note(const chart_input& in) {
+    if (!in.drawn) return "";
+    return " Drawn here: " + grouped(static_cast<long long>(in.drawn->size())) + " of the " +
+           grouped(static_cast<long long>(in.trials.size())) +
+           " trials (the 100 best and a random sample of the others, the same each time); the "
+           "tables and counts include every trial.";
+}
+
 std::string section(const std::string& id, const std::string& title, const std::string& note,
                     const std::string& body) {
     return "<section id=\"" + id + "\">\n<h2>" + xml_escape(title) + "</h2>\n" +
@@ -239,7 +248,8 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
                    cut_short_table(in, 50));
     out += section("history", "Optimisation history",
                    "The objective of each trial in the order they were numbered; the line is the "
-                   "best value so far. Hover a point for its params.",
+                   "best value so far. Hover a point for its params." +
+                       drawn_note(in),
                    history_chart(in));
 
     std::string method =
@@ -255,7 +265,8 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
     slices += "</div>\n";
     out += section("slices", "Objective by parameter",
                    "Complete trials, each parameter on the scale it was searched on; colour = "
-                   "trial number (dark = early, yellow = late).",
+                   "trial number (dark = early, yellow = late)." +
+                       drawn_note(in),
                    slices);
 
     // The two most important parameters (space order when importance is not known).
@@ -264,20 +275,21 @@ std::string html_report(const chart_input& in, const std::string& store_file) {
         if (const auto* d = in.space.find(p.name); d && top.size() < 2) top.push_back(d);
     if (top.size() == 2)
         out += section("scatter", "The two most important parameters",
-                       top[0]->name() + " against " + top[1]->name() +
-                           "; colour = " + s.objective.metric + " (yellow = best).",
+                       top[0]->name() + " against " + top[1]->name() + "; colour = " +
+                           s.objective.metric + " (yellow = best)." + drawn_note(in),
                        scatter_chart(in, *top[0], *top[1]));
     else
         out += section("scatter", "The two most important parameters",
                        "The space has fewer than two parameters.", "");
 
-    out += section("curves", "Learning curves",
-                   "The value of " + s.objective.metric + " after each step of every trial.",
-                   curves_chart(in) + lineage_note(in));
+    out += section(
+        "curves", "Learning curves",
+        "The value of " + s.objective.metric + " after each step of every trial." + drawn_note(in),
+        curves_chart(in) + lineage_note(in));
     out +=
         section("parallel", "Parallel coordinates",
                 "Every complete trial as a line through its params and its objective; colour = " +
-                    s.objective.metric + " (yellow = best).",
+                    s.objective.metric + " (yellow = best)." + drawn_note(in),
                 parallel_chart(in));
     out +=
         "<footer>caviar · every chart is inline SVG; hover any point or line to see the "

@@ -1,5 +1,9 @@
 #include "report/charts/chart_input.hpp"
 
+#include <caviar/seed.hpp>
+
+#include <algorithm>
+
 #include "report/svg/escape.hpp"
 #include "report/svg/palette.hpp"
 
@@ -124,6 +128,39 @@ std::string state_legend(double x, double y, const std::vector<trial>& trials,
         out += text(x + 22, y, "best so far", "start", "legend");
     }
     return out + "</g>\n";
+}
+
+std::vector<trial> drawn_trials(const std::vector<trial>& trials, const objective& obj,
+                                std::uint64_t seed) {
+    if (trials.size() <= max_drawn_trials) return {};
+    std::vector<bool> take(trials.size(), false);
+    std::size_t taken = 0;
+    // The best, which every chart must show, by index.
+    std::vector<std::size_t> complete;
+    for (std::size_t i = 0; i < trials.size(); ++i)
+        if (trials[i].state == trial_state::complete && trials[i].value) complete.push_back(i);
+    std::stable_sort(complete.begin(), complete.end(), [&](std::size_t a, std::size_t b) {
+        return obj.better(*trials[a].value, *trials[b].value);
+    });
+    for (std::size_t k = 0; k < complete.size() && k < 100; ++k, ++taken) take[complete[k]] = true;
+    // Then a uniform sample of the rest: a seeded partial shuffle of their indices.
+    std::vector<std::size_t> rest;
+    for (std::size_t i = 0; i < trials.size(); ++i)
+        if (!take[i]) rest.push_back(i);
+    rng g(derive_seed(seed, 0x647261776eULL));
+    for (std::size_t k = 0; k < rest.size() && taken < max_drawn_trials; ++k, ++taken) {
+        auto j =
+            k +
+            std::min(rest.size() - k - 1,
+                     static_cast<std::size_t>(unit_draw(g) * static_cast<double>(rest.size() - k)));
+        std::swap(rest[k], rest[j]);
+        take[rest[k]] = true;
+    }
+    std::vector<trial> out;
+    out.reserve(taken);
+    for (std::size_t i = 0; i < trials.size(); ++i)
+        if (take[i]) out.push_back(trials[i]);
+    return out;
 }
 
 }  // namespace caviar

@@ -49,7 +49,21 @@ struct chart_input {
     nlohmann::json drift;
     /// The line of studies this one belongs to (empty when it has no parent and no retune).
     std::vector<chain_link> chain;
+    /// The trials the charts draw, when not all of them (a big study: drawn_trials()); null
+    /// means every trial. Tables and counts always use `trials`.
+    const std::vector<trial>* drawn = nullptr;
+
+    const std::vector<trial>& points() const { return drawn ? *drawn : trials; }
 };
+
+/// Charts draw at most this many trials; a bigger study is thinned by drawn_trials().
+inline constexpr std::size_t max_drawn_trials = 2000;
+
+/// The trials a chart of a big study draws: every trial up to max_drawn_trials, else the 100
+/// best complete ones and a random sample of the others (seeded, the same each time), in number
+/// order. Empty when every trial is drawn.
+std::vector<trial> drawn_trials(const std::vector<trial>& trials, const objective& obj,
+                                std::uint64_t seed);
 
 /// "trial 12 (complete)\nval_accuracy = 0.98\nlayers = 2\n..." for a <title>.
 std::string trial_title(const chart_input& in, const trial& t);

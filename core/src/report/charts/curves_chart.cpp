@@ -77,7 +77,7 @@ std::string curves_chart(const chart_input& in) {
     const std::string& metric = in.study.objective.metric;
     double last_step = 1;
     std::vector<double> values;  // every point of every curve: the axis covers where they lie
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         for (const auto& p : t.curve)
             if (auto it = p.metrics.find(metric);
                 it != p.metrics.end() && std::isfinite(it->second)) {
@@ -87,7 +87,7 @@ std::string curves_chart(const chart_input& in) {
     }
     axis x = axis(axis_scale::linear, 0, last_step, f.left, f.right(), true).nice();
     auto y = make_objective_axis(values, in.study.objective.direction, f.bottom(), f.top);
-    auto range = colour_range(in.trials);
+    auto range = colour_range(in.points());
 
     auto jumps = exploits(in.events);
     // What a person did from outside (caviar ctl), and a strategy's mid-run param changes.
@@ -108,7 +108,7 @@ std::string curves_chart(const chart_input& in) {
     std::map<std::int64_t, std::set<std::int64_t>> cuts;  // trial -> steps it was copied at
     for (const auto& e : jumps) cuts[e.trial].insert(e.from_step);
     std::map<std::int64_t, std::string> colours;
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         // One segment per stretch between exploits.
         std::vector<std::vector<std::pair<double, double>>> segments(1);
         const auto& copied_at = cuts[t.number];
@@ -152,7 +152,7 @@ std::string curves_chart(const chart_input& in) {
                           trial_attrs(t, "end"), title);
     }
     std::map<std::int64_t, const trial*> by_number;
-    for (const auto& t : in.trials) by_number[t.number] = &t;
+    for (const auto& t : in.points()) by_number[t.number] = &t;
     std::size_t drawn = 0;
     std::string jump_lines;
     for (const auto& e : jumps) {
@@ -204,7 +204,7 @@ std::string curves_chart(const chart_input& in) {
                     "dashed arrow: a trial continuing from another trial's checkpoint (PBT "
                     "exploit: its weights, explored params)",
                     "start", "legend");
-    out += curve_legend(f.left, height + 4, in.trials, metric);
+    out += curve_legend(f.left, height + 4, in.points(), metric);
     return out + svg_close();
 }
 

@@ -11,7 +11,7 @@ namespace caviar {
 
 std::string history_chart(const chart_input& in) {
     const double width = 900, height = 330;
-    bool any_failed = std::any_of(in.trials.begin(), in.trials.end(),
+    bool any_failed = std::any_of(in.points().begin(), in.points().end(),
                                   [](const trial& t) { return t.state == trial_state::failed; });
     // Failed trials have no value: they get a strip of their own under the value axis.
     const double strip = any_failed ? 22 : 0;
@@ -20,7 +20,7 @@ std::string history_chart(const chart_input& in) {
     double first = 0, last = 1;
     std::vector<double> values;
     bool any = false;
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         if (!is_finished(t.state) && !t.value) continue;
         first = any ? std::min(first, static_cast<double>(t.number)) : t.number;
         last = any ? std::max(last, static_cast<double>(t.number)) : t.number;
@@ -40,7 +40,7 @@ std::string history_chart(const chart_input& in) {
     // Best so far over complete trials, as a step line.
     std::string path;
     std::optional<double> best;
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         if (t.state != trial_state::complete || !t.value) continue;
         double px = x(static_cast<double>(t.number));
         if (!best || in.study.objective.better(*t.value, *best)) {
@@ -52,7 +52,7 @@ std::string history_chart(const chart_input& in) {
     if (best) path += "L" + num(x(last + 0.5)) + " " + num(y(*best));
     if (!path.empty()) out += "<path class=\"best\" d=\"" + path + "\"/>\n";
 
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         double px = x(static_cast<double>(t.number));
         if (t.state == trial_state::failed)
             out += marker(marker_shape::cross, px, f.bottom() + strip / 2, 4.5,
@@ -63,7 +63,7 @@ std::string history_chart(const chart_input& in) {
                           trial_attrs(t, y.beyond(*t.value) ? "pt clipped" : "pt"),
                           trial_title(in, t));
     }
-    out += state_legend(f.left, height - 8, in.trials, true);
+    out += state_legend(f.left, height - 8, in.points(), true);
     return out + svg_close();
 }
 

@@ -17,9 +17,9 @@ std::string parallel_chart(const chart_input& in) {
     bool conditional = in.space.conditional();
     // An inactive conditional parameter is drawn below its axis, at "absent".
     const double absent_y = bottom + 22;
-    auto range = colour_range(in.trials);
+    auto range = colour_range(in.points());
     std::vector<double> values;
-    for (const auto& t : in.trials)
+    for (const auto& t : in.points())
         if (t.state == trial_state::complete && t.value) values.push_back(*t.value);
     auto objective = make_objective_axis(values, in.study.objective.direction, bottom, top);
 
@@ -32,7 +32,7 @@ std::string parallel_chart(const chart_input& in) {
     }
 
     std::string out = svg_open("parallel", width, height, "parallel coordinates");
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         if (t.state != trial_state::complete || !t.value) continue;
         std::string points;
         for (std::size_t i = 0; i < n; ++i) {

@@ -28,7 +28,7 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
     frame f{70, 20, width - 270, height - 70};  // the colour bar and its labels on the right
     axis x = axis::of(dx, f.left, f.right());
     axis y = axis::of(dy, f.bottom(), f.top);
-    auto range = colour_range(in.trials);
+    auto range = colour_range(in.points());
 
     std::string out = svg_open("scatter", width, height, dx.name() + " against " + dy.name());
     // Coarse-to-fine boxes (when recorded), dashed, each labelled with its round.
@@ -60,7 +60,7 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
         }
     out += x_axis(x, f, dx.name());
     out += y_axis(y, f, dy.name());
-    for (const auto& t : in.trials) {
+    for (const auto& t : in.points()) {
         if (t.state != trial_state::complete || !t.value) continue;
         auto a = t.params.find(dx.name()), b = t.params.find(dy.name());
         if (a == t.params.end() || b == t.params.end()) continue;
@@ -73,17 +73,17 @@ std::string scatter_chart(const chart_input& in, const dimension& dx, const dime
     out += labels;
     if (!std::isnan(range.first)) {
         bool max = in.study.objective.direction == direction::maximize;
-        auto [below, above] = colour_range_clipped(in.trials, range);
+        auto [below, above] = colour_range_clipped(in.points(), range);
         // The ends of the bar stand for everything beyond them.
         std::string lo = (below ? "≤ " : "") + short_number(range.first);
         std::string hi = (above ? "≥ " : "") + short_number(range.second);
         out += colour_bar(f.right() + 40, f.top + 24, 200, (max ? lo : hi) + " (worst)",
                           (max ? hi : lo) + " (best)", in.study.objective.metric);
     }
-    if (has_rounds(in.trials)) {
+    if (has_rounds(in.points())) {
         // Marker shape = round (coarse to fine), below the colour bar.
         std::set<int> rounds;
-        for (const auto& t : in.trials)
+        for (const auto& t : in.points())
             if (round_of(t) > 0) rounds.insert(round_of(t));
         double ly = f.top + 270;
         out += "<g class=\"legend\">\n";

@@ -23,7 +23,7 @@ std::string slice_chart(const chart_input& in, const dimension& d) {
     frame f{66, 16, width - 86, height - 66};
     axis x = axis::of(d, f.left, f.right());
     std::vector<double> values;
-    for (const auto& t : in.trials)
+    for (const auto& t : in.points())
         if (t.state == trial_state::complete && t.value) values.push_back(*t.value);
     auto y = make_objective_axis(values, in.study.objective.direction, f.bottom(), f.top);
 
@@ -48,9 +48,9 @@ std::string slice_chart(const chart_input& in, const dimension& d) {
     out += clipped_edges(y, f);
 
     std::size_t missing = 0;
-    double n = static_cast<double>(std::max<std::size_t>(in.trials.size(), 2) - 1);
-    for (std::size_t i = 0; i < in.trials.size(); ++i) {
-        const trial& t = in.trials[i];
+    double n = static_cast<double>(std::max<std::size_t>(in.points().size(), 2) - 1);
+    for (std::size_t i = 0; i < in.points().size(); ++i) {
+        const trial& t = in.points()[i];
         if (t.state != trial_state::complete || !t.value) continue;
         auto it = t.params.find(d.name());
         double v = it == t.params.end() ? std::nan("") : axis_value(d, it->second);
