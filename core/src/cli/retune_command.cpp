@@ -24,7 +24,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <variant>
 
 namespace caviar::cli {
 
@@ -210,9 +209,7 @@ int retune_command(const args& a) {
         if (reevaluating && other_strategy) o.push_back("strategy={ plugin = \"batch\" }");
         return o;
     };
-    auto setup = load_study(file, with(1, true));
-    if (!setup) return usage;
-    if (existing && existing->space_hash != setup->exp.space.hash())
+    if (existing && existing->space_hash != today.space.hash())
         throw po::error("study \"" + name +
                         "\" was started with another [space]; give another "
                         "--name for a new retune");
@@ -240,15 +237,8 @@ int retune_command(const args& a) {
                          [&](const auto& x, const auto& y) {
                              return old->objective.better(x.old_value, y.old_value);
                          });
-        say("resuming retune \"" + name + "\" of study \"" + old->name + "\" (" +
-            counted(static_cast<std::int64_t>(picked.configurations.size()), "configuration") +
-            " × " +
-            std::to_string(phase_one /
-                           std::max<std::int64_t>(
-                               1, static_cast<std::int64_t>(picked.configurations.size()))) +
-            " repeats, as it started: --top and --repeats do not change a retune under way)");
     } else {
-        picked = retune::choose(old_trials, old->objective, top, setup->exp.space);
+        picked = retune::choose(old_trials, old->objective, top, today.space);
         if (picked.complete == 0)
             throw po::error("study \"" + old->name + "\" has no complete trial to re-evaluate");
         for (const auto& n : picked.notes) say("caviar retune: " + n);
@@ -264,6 +254,21 @@ int retune_command(const args& a) {
                 (picked.complete == 1 ? "it" : "those"));
         phase_one = static_cast<std::int64_t>(picked.configurations.size()) * repeats;
     }
+    // The shape of this retune: as asked, or, going on with one, as it started.
+    const auto configs = static_cast<std::int64_t>(picked.configurations.size());
+    const std::int64_t reps =
+        existing ? std::max<std::int64_t>(phase_one / std::max<std::int64_t>(configs, 1), 1)
+                 : repeats;
+
+    if (existing)
+        say("resuming retune \"" + name + "\" of study \"" + old->name + "\" (" +
+            counted(configs, "configuration") + " × " + std::to_string(reps) +
+            " repeats, as it started: --top and --repeats do not change a retune under way)");
+
+    // Today's setup, with the plugins, for the re-evaluations (loaded once: the search loads
+    // its own, with the file's strategy and its budget).
+    auto setup = load_study(file, with(phase_one, true));
+    if (!setup) return usage;
 
     // What changed: the options, and the environment fingerprints.
     // (against the file as it is, not the batch strategy the re-evaluations run under)
@@ -290,7 +295,7 @@ int retune_command(const args& a) {
         r.parent_store = same_store ? "" : old_store.string();
         r.link = "retune";
         store db(today.store);
-        retune::create(db, std::move(r), picked.configurations, repeats);
+        retune::create(db, std::move(r), picked.configurations, reps);
     }
 
     install_stop_handlers();
@@ -304,26 +309,26 @@ int retune_command(const args& a) {
                          .from_study = old->name,
                          .from_store = same_store ? "" : old_store.string(),
                          .objective = old->objective,
-                         .top = top,
-                         .repeats = repeats,
+                         .top = existing ? configs : top,
+                         .repeats = reps,
                          .configurations = picked.configurations,
                          .skipped = picked.skipped,
                          .trials = trials,
                          .changes = changes,
                          .tol = tol};
-        if (existing) {
-            in.top = static_cast<std::int64_t>(picked.configurations.size());
-            in.repeats = picked.configurations.empty()
-                             ? 0
-                             : phase_one / static_cast<std::int64_t>(picked.configurations.size());
-        }
         return drift::report(in);
     };
-    // A run refused before its first trial (the study taken by another process, a changed
-    // configuration on resume) is a usage error, as for `caviar run`.
-    auto run_phase = [&](study_setup& su) -> std::variant<run_result, int> {
+    // Runs the study up to `trials` (loading today's setup for it unless given), into r. A run
+    // refused before its first trial (the study taken by another process, a changed
+    // configuration on resume) is a usage error, as for `caviar run`; a failed or stopped one
+    // ends the retune. Returns the exit code when it must end.
+    run_result r;
+    auto run_phase = [&](std::int64_t trials, bool reevaluating,
+                         std::optional<study_setup> loaded = std::nullopt) -> std::optional<int> {
+        if (!loaded) loaded = load_study(file, with(trials, reevaluating));
+        if (!loaded) return int{usage};
         try {
-            return run_study(su, opts);
+            r = run_study(*loaded, opts);
         } catch (const study_mismatch& e) {
             std::fprintf(stderr, "caviar retune: error: %s\n", e.what());
             return int{usage};
@@ -331,24 +336,21 @@ int retune_command(const args& a) {
             std::fprintf(stderr, "caviar retune: error: %s\n", e.what());
             return int{usage};
         }
-    };
-    auto stopped = [&](const run_result& r) -> std::optional<int> {
         if (r.error) {
             std::fprintf(stderr, "caviar retune: the study failed: %s\n", r.error->c_str());
-            return study_failed;
+            return int{study_failed};
         }
         if (r.interrupted) {
             std::fprintf(stderr,
                          "caviar retune: stopped; the same command with --name '%s' resumes it\n",
                          name.c_str());
             // Not 0: a scheduler must not read an unfinished retune as "no drift".
-            return stop_signal.load() ? 128 + stop_signal.load() : study_failed;
+            return stop_signal.load() ? 128 + stop_signal.load() : int{study_failed};
         }
         return std::nullopt;
     };
 
     // Phase 1: the re-evaluations (queued trials, run first), unless a resumed retune has them.
-    run_result r;
     const bool reevaluated =
         existing &&
         std::count_if(existing_trials.begin(), existing_trials.end(), [](const trial& t) {
@@ -356,13 +358,8 @@ int retune_command(const args& a) {
         }) == phase_one;
     if (reevaluated) {
         r.trials = existing_trials;
-    } else {
-        setup = load_study(file, with(phase_one, true));
-        if (!setup) return usage;
-        auto got = run_phase(*setup);
-        if (auto* code = std::get_if<int>(&got)) return *code;
-        r = std::move(std::get<run_result>(got));
-        if (auto code = stopped(r)) return *code;
+    } else if (auto code = run_phase(phase_one, true, std::move(setup))) {
+        return *code;
     }
     // Kept at once, so `caviar show` has the re-evaluation's report even if the search stops.
     auto keep = [&](const nlohmann::json& report) {
@@ -371,11 +368,12 @@ int retune_command(const args& a) {
         db.add_study_event(study->id,
                            {.kind = "retune", .detail = report.dump(), .source = "host"});
     };
-    keep(drift_of(r.trials));
+    auto report = drift_of(r.trials);
+    keep(report);
     // The re-evaluation's report at once (the search may take long), the verdict again after it.
     const bool told = !json_out && search > 0;
     if (told) {
-        std::printf("%s\n", drift::text(drift_of(r.trials)).c_str());
+        std::printf("%s\n", drift::text(report).c_str());
         std::fflush(stdout);
     }
 
@@ -391,15 +389,10 @@ int retune_command(const args& a) {
             if (t.state == trial_state::complete && t.value) prior.push_back(std::move(t));
         opts.prior = std::move(prior);
         opts.allow_config_change = other_strategy;  // batch for the re-evaluations, then the file's
-        setup = load_study(file, with(budget, false));
-        if (!setup) return usage;
-        auto got = run_phase(*setup);
-        if (auto* code = std::get_if<int>(&got)) return *code;
-        r = std::move(std::get<run_result>(got));
-        if (auto code = stopped(r)) return *code;
+        if (auto code = run_phase(budget, false)) return *code;
+        report = drift_of(r.trials);
     }
 
-    auto report = drift_of(r.trials);
     // Phase 3: when the search's best is what decides (one draw, the best of many), it runs
     // again with the repeats' seeds, and its mean decides instead.
     const auto& best_today = report["best_today"];
@@ -408,22 +401,13 @@ int retune_command(const args& a) {
         const auto n = report["search"]["best"].value("trial", -1LL);
         auto it = std::find_if(r.trials.begin(), r.trials.end(),
                                [&](const trial& t) { return t.number == n; });
-        const std::int64_t times =
-            existing ? std::max<std::int64_t>(
-                           phase_one / std::max<std::size_t>(picked.configurations.size(), 1), 1)
-                     : repeats;
         if (it != r.trials.end()) {
             {
                 store db(today.store);
-                retune::confirm(db, *db.find_study(name), *it, times);
+                retune::confirm(db, *db.find_study(name), *it, reps);
             }
-            setup = load_study(file, with(budget + times, true));
-            if (!setup) return usage;
             opts.allow_config_change = other_strategy;
-            auto got = run_phase(*setup);
-            if (auto* code = std::get_if<int>(&got)) return *code;
-            r = std::move(std::get<run_result>(got));
-            if (auto code = stopped(r)) return *code;
+            if (auto code = run_phase(budget + reps, true)) return *code;
             report = drift_of(r.trials);
         }
     }
