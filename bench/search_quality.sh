@@ -3,6 +3,8 @@
 # 20 seeds after 100 trials, on branin and hartmann6, for each sampler, with 1 and 2 threads,
 # running the real `caviar` program on a fresh store each time.
 #   bench/search_quality.sh [BUILD_DIR] [SAMPLER...]     (default: random sobol tpe cmaes)
+# SEEDS, TRIALS and FUNCTIONS (names with a box in stats.sh: branin hartmann6 rosenbrock ackley
+# styblinski_tang) override the defaults.
 # Samplers whose plugin is not built are skipped with a note.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +39,7 @@ TOML
 
 echo "## Search quality: median regret over $seeds seeds after $trials trials (q25-q75 in brackets)"
 printf "%-10s %-8s %-7s %-10s %s\n" function sampler threads median "[q25, q75]"
-for fn in branin hartmann6; do
+for fn in ${FUNCTIONS:-branin hartmann6}; do
   write_experiment "$work/$fn.toml" "$fn"
   for s in "${samplers[@]}"; do
     if [ ! -f "$plugins/sampler_$s.so" ]; then

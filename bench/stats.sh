@@ -5,6 +5,9 @@ function_space() {
   case $1 in
     branin) printf '%s\n' 'x = { float = [-5.0, 10.0] }' 'y = { float = [0.0, 15.0] }' ;;
     hartmann6) for i in 1 2 3 4 5 6; do echo "x$i = { float = [0.0, 1.0] }"; done ;;
+    rosenbrock) for i in 1 2 3 4; do echo "x$i = { float = [-5.0, 10.0] }"; done ;;
+    ackley) for i in 1 2 3 4 5; do echo "x$i = { float = [-32.768, 32.768] }"; done ;;
+    styblinski_tang) for i in 1 2 3 4; do echo "x$i = { float = [-5.0, 5.0] }"; done ;;
     *) echo "function_space: no box for $1" >&2; return 1 ;;
   esac
 }
