@@ -7,6 +7,7 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libboost-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libtomlplusplus-dev libsqlite3-dev sqlite3 libeigen3-dev nlohmann-json3-dev zlib1g-dev
+  liblbfgspp-dev   # L-BFGS-B (header-only) for the gp sampler's kernel fit
   libssl-dev   # sha256 (OpenSSL's libcrypto) for the environment fingerprints of caviar retune
   python3 python3-numpy
   chromium   # headless, for the HTML report's browser test (/usr/bin/chromium)

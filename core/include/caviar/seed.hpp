@@ -1,8 +1,10 @@
 // Seeds: trial n of a study gets derive_seed(study_seed, n), whatever the thread count.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <random>
 
 namespace caviar {
@@ -37,6 +39,13 @@ double unit_draw(Engine& r) {
     static_assert(Engine::min() == 0 && Engine::max() == std::numeric_limits<std::uint64_t>::max(),
                   "unit_draw needs an engine that draws all 64 bits, such as caviar::rng");
     return unit_from_bits(r());
+}
+
+/// A standard normal draw (Box-Muller, one of the pair), spelled out for the same reason.
+template <class Engine>
+double normal_draw(Engine& r) {
+    double u1 = 1 - unit_draw(r), u2 = unit_draw(r);  // u1 in (0, 1]: log(u1) is finite
+    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
 }
 
 }  // namespace caviar

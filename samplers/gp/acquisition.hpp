@@ -1,0 +1,51 @@
+// Where to sample next: the point of highest log expected improvement, searched among many
+// quasi-random candidates and perturbations of the best trials, then refined by a coordinate
+// search from the best few.
+//
+// Every point scored is first snapped onto values the space can take (ints, steps, choices,
+// inactive dimensions), so the search compares real configurations: an int is never chosen
+// for an acquisition value between two ints that neither has.
+#pragma once
+
+#include "encoding.hpp"
+#include "posterior.hpp"
+
+#include <caviar/seed.hpp>
+#include <caviar/space.hpp>
+
+#include <cstddef>
+#include <vector>
+
+namespace caviar::gp {
+
+struct search_settings {
+    std::size_t candidates = 512;  // quasi-random points
+    std::size_t local = 256;       // perturbations of the best trials
+    std::size_t refined = 5;       // best points the coordinate search starts from
+    int rounds = 12;               // most coordinate-search rounds
+};
+
+class acquisition {
+public:
+    acquisition(const space& s, const encoding& enc, const posterior& post, double best)
+        : space_(s), encoding_(enc), posterior_(post), best_(best) {}
+
+    /// log EI of each (snapped) unit point.
+    std::vector<double> score(const std::vector<std::vector<double>>& points) const;
+
+    /// Snapped unit points, best first and distinct, from the search seeded by r; `top` are the
+    /// best trials' unit points, to perturb.
+    std::vector<std::vector<double>> maximise(const std::vector<std::vector<double>>& top, rng& r,
+                                              const search_settings& settings) const;
+
+private:
+    void refine(std::vector<std::vector<double>>& points, std::vector<double>& scores,
+                int rounds) const;
+
+    const space& space_;
+    const encoding& encoding_;
+    const posterior& posterior_;
+    double best_;
+};
+
+}  // namespace caviar::gp

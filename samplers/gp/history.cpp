@@ -1,0 +1,57 @@
+#include "history.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace caviar::gp {
+
+history::fingerprint history::of(const trial* t) {
+    return {t, t->number, t->state, t->value.has_value(), t->value.value_or(0.0)};
+}
+
+bool history::extends(const std::vector<fingerprint>& seen, std::span<const trial* const> now) {
+    if (now.size() < seen.size()) return false;
+    for (std::size_t i = 0; i < seen.size(); ++i)
+        if (!(seen[i] == of(now[i]))) return false;
+    return true;
+}
+
+void history::add(const space& s, const trial& t) {
+    // A point of another space (a warm start's, or outside a narrowed box) is left out.
+    if (!s.contains(t.params)) return;
+    std::vector<double> u = s.to_unit(t.params);
+    units_.insert(units_.end(), u.begin(), u.end());
+    bool usable = (t.state == trial_state::complete || t.state == trial_state::pruned) && t.value &&
+                  std::isfinite(*t.value);
+    double nan = std::numeric_limits<double>::quiet_NaN();
+    score_.push_back(!usable ? nan : direction_ == direction::minimize ? *t.value : -*t.value);
+}
+
+bool history::update(const space& s, std::span<const trial* const> prior,
+                     std::span<const trial* const> finished, const objective& obj) {
+    bool same = built_ && obj.direction == direction_ && s.size() == dims_ &&
+                prior.size() == prior_seen_.size() && extends(prior_seen_, prior) &&
+                extends(finished_seen_, finished) && s.hash() == space_hash_;
+    if (!same) {
+        built_ = true;
+        space_hash_ = s.hash();
+        direction_ = obj.direction;
+        dims_ = s.size();
+        prior_seen_.clear();
+        finished_seen_.clear();
+        units_.clear();
+        score_.clear();
+        for (const trial* t : prior) {
+            prior_seen_.push_back(of(t));
+            add(s, *t);
+        }
+        prior_count_ = score_.size();
+    }
+    for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
+        finished_seen_.push_back(of(finished[i]));
+        add(s, *finished[i]);
+    }
+    return same;
+}
+
+}  // namespace caviar::gp
