@@ -1,7 +1,7 @@
 // Sampler cost: time per proposal at 100, 1,000 and 10,000 finished trials (5 params, a
 // synthetic history), in-process, the plugin loaded through the registry as the host does.
 //
-//     sampler_bench [SAMPLER...]        (default: tpe random)
+//     sampler_bench [--sizes=100,1000,10000] [SAMPLER...]        (default: tpe random)
 //
 // For each history size the sampler first sees the whole history once (the "first" call, where
 // a sampler that caches converts everything), then, as in a running study, one more trial
@@ -52,7 +52,7 @@ caviar::options defaults(const caviar::plugin_info& info) {
     return o;
 }
 
-void bench(const std::string& name) {
+void bench(const std::string& name, const std::vector<int>& sizes) {
     std::filesystem::path file =
         std::filesystem::path(CAVIAR_PLUGIN_OUTPUT_DIR) / ("sampler_" + name + ".so");
     if (!std::filesystem::exists(file)) {
@@ -62,7 +62,7 @@ void bench(const std::string& name) {
     auto loaded = caviar::registry::load_file(file);
     const caviar::space s = bench_space();
     const caviar::objective obj{.metric = "value"};
-    for (int history : {100, 1000, 10000}) {
+    for (int history : sizes) {
         auto sampler = caviar::registry::create<caviar::sampler>(loaded, defaults(loaded.info));
         sampler->prepare(s, 1000000);
         caviar::rng r(static_cast<std::uint64_t>(history));
@@ -102,11 +102,13 @@ void bench(const std::string& name) {
         const int reps = 201;
         std::vector<double> times(reps);
         for (int i = 0; i < reps; ++i) add(propose(&times[static_cast<std::size_t>(i)]));
+        double mean = 0;
+        for (double t : times) mean += t / reps;
         std::sort(times.begin(), times.end());
         std::printf(
-            "%-8s %6d finished trials: median %8.1f us per proposal (p10 %.1f, p90 %.1f, %d "
-            "calls; first call %.1f us)\n",
-            name.c_str(), history, median(times) * 1000, times[reps / 10] * 1000,
+            "%-8s %6d finished trials: median %8.1f us per proposal (mean %.1f, p10 %.1f, p90 "
+            "%.1f, %d calls; first call %.1f us)\n",
+            name.c_str(), history, median(times) * 1000, mean * 1000, times[reps / 10] * 1000,
             times[reps * 9 / 10] * 1000, reps, first * 1000);
     }
 }
@@ -114,8 +116,22 @@ void bench(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> names(argv + 1, argv + argc);
+    std::vector<std::string> names;
+    std::vector<int> sizes{100, 1000, 10000};
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (!a.starts_with("--sizes=")) {
+            names.push_back(a);
+            continue;
+        }
+        sizes.clear();
+        for (std::size_t at = 8; at < a.size();) {
+            std::size_t comma = std::min(a.find(',', at), a.size());
+            sizes.push_back(std::stoi(a.substr(at, comma - at)));
+            at = comma + 1;
+        }
+    }
     if (names.empty()) names = {"tpe", "random"};
     std::printf("sampler cost, 5 params (log float, log int, float, log1m float, 3 choices)\n");
-    for (const auto& name : names) bench(name);
+    for (const auto& name : names) bench(name, sizes);
 }

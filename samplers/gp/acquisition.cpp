@@ -27,6 +27,16 @@ constexpr double spreads[] = {0.02, 0.08, 0.25};
 
 }  // namespace
 
+search_settings search_settings::for_model_of(std::size_t n, std::size_t full) const {
+    if (n <= full) return *this;
+    search_settings s = *this;
+    double share = std::max(0.25, static_cast<double>(full) / static_cast<double>(n));
+    s.candidates = std::max<std::size_t>(1, static_cast<std::size_t>(share * candidates));
+    s.local = static_cast<std::size_t>(share * local);
+    s.refined = std::min<std::size_t>(refined, 3);
+    return s;
+}
+
 std::vector<double> acquisition::score(const std::vector<std::vector<double>>& points) const {
     const auto f = static_cast<Eigen::Index>(encoding_.features());
     Eigen::MatrixXd x(f, static_cast<Eigen::Index>(points.size()));

@@ -23,6 +23,11 @@ struct search_settings {
     std::size_t local = 256;       // perturbations of the best trials
     std::size_t refined = 5;       // best points the coordinate search starts from
     int rounds = 12;               // most coordinate-search rounds
+
+    /// Each score costs O(n^2) for n points in the model: beyond `full` points, fewer
+    /// candidates (in proportion, at least a quarter) and 3 refined points keep a proposal near
+    /// a constant cost, when the model knows the space well.
+    search_settings for_model_of(std::size_t n, std::size_t full = 250) const;
 };
 
 class acquisition {

@@ -116,7 +116,8 @@ public:
         } guard{model_};
         rng r(mix64(req.seed));
         gp::acquisition a(s, enc, model_.model(), best);
-        std::vector<std::vector<double>> ranked = a.maximise(model_.best(5), r, search_);
+        std::vector<std::vector<double>> ranked =
+            a.maximise(model_.best(5), r, search_.for_model_of(model_.model().size()));
         for (const auto& u : ranked) {
             params p = s.from_unit(u);
             if (std::find(req.pending.begin(), req.pending.end(), p) == req.pending.end()) return p;

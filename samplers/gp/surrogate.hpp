@@ -30,7 +30,7 @@ struct surrogate_settings {
     bool warp = true;
     double prior_trust = 0.5;
     std::size_t max_trials = 1000;
-    std::size_t fit_points = 256;
+    std::size_t fit_points = 128;
     fit_settings fit;
 };
 
