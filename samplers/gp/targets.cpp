@@ -18,15 +18,21 @@ void half_rank_warp(std::vector<double>& v) {
     if (k < 4) return;
     std::sort(sorted.begin(), sorted.end());
     double median = k % 2 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
-    double spread = 0;
+    double spread = 0, tail = 0;
     std::size_t good = 0;
-    for (double x : sorted)
+    for (double x : sorted) {
         if (x <= median) {
             spread += (x - median) * (x - median);
             ++good;
+        } else {
+            tail += (x - median) * (x - median);
         }
+    }
     spread = std::sqrt(spread / static_cast<double>(good));
-    if (!(spread > 0)) return;
+    tail = std::sqrt(tail / static_cast<double>(k - good));
+    // Only a heavy tail is warped: where the worse half lies no farther from the median than
+    // twice the better half, its values still say which way is better (ackley's slope).
+    if (!(spread > 0) || tail <= 2 * spread) return;
     for (double& x : v) {
         if (std::isnan(x) || x <= median) continue;
         // Ties share their mean rank.

@@ -5,7 +5,9 @@
 // The warp is half-rank (as in Google Vizier): scores better than the median are kept; each
 // worse one is replaced by median + s * Phi^-1(q), q its rank quantile and s the spread of the
 // better half around the median, so a loss 1000 times the median counts as about 2-3 spreads
-// worse, not 1000. The order of the scores is kept.
+// worse, not 1000. The order of the scores is kept. Only a heavy tail is warped: when the worse
+// half lies more than twice as far from the median (root mean square) as the better half; a
+// bounded objective keeps the slope its worse half shows.
 #pragma once
 
 #include <span>
