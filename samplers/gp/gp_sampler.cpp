@@ -115,7 +115,7 @@ public:
             ~undo() { m.forget_pending(); }
         } guard{model_};
         rng r(mix64(req.seed));
-        gp::acquisition a(s, enc, model_.model(), best);
+        gp::acquisition a(s, enc, model_.model(), best, model_.rows());
         std::vector<std::vector<double>> ranked =
             a.maximise(model_.best(5), r, search_.for_model_of(model_.model().size()));
         for (const auto& u : ranked) {

@@ -108,6 +108,19 @@ void posterior::set_targets(std::span<const double> y) {
     l.transpose().solveInPlace(alpha_);
 }
 
+double posterior::nearest(const double* features, std::size_t first) const {
+    std::vector<double> scaled(features_);
+    scale_into(features, scaled.data());
+    double best = HUGE_VAL;
+    for (std::size_t i = first; i < n_; ++i) {
+        const double* x = x_.col(static_cast<Eigen::Index>(i)).data();
+        double r2 = 0;
+        for (std::size_t f = 0; f < features_; ++f) r2 += (x[f] - scaled[f]) * (x[f] - scaled[f]);
+        best = std::min(best, r2);
+    }
+    return best;
+}
+
 void posterior::predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean,
                         Eigen::VectorXd& var) const {
     auto n = static_cast<Eigen::Index>(n_), m = points.cols();

@@ -37,6 +37,9 @@ public:
     /// Posterior mean and latent (noise-free) variance at each column of `points` (features).
     void predict(const Eigen::MatrixXd& points, Eigen::VectorXd& mean, Eigen::VectorXd& var) const;
 
+    /// The smallest squared scaled distance from `features` to the points from `first` on.
+    double nearest(const double* features, std::size_t first) const;
+
     const hyperparameters& parameters() const { return h_; }
 
 private:

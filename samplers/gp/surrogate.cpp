@@ -139,8 +139,8 @@ double surrogate::condition(const space& s, std::span<const params> pending) {
         best = std::min(best, y[i]);
     }
     posterior_.set_targets(row_targets_);
-    std::vector<double> f(encoding_.features());
-    Eigen::MatrixXd point(static_cast<Eigen::Index>(f.size()), 1);
+    if (!std::isfinite(incumbent)) incumbent = std::isfinite(prior_incumbent) ? prior_incumbent : 0;
+    Eigen::MatrixXd point(static_cast<Eigen::Index>(encoding_.features()), 1);
     for (const params& p : pending) {
         if (!s.contains(p)) continue;
         encoding_.encode(s.to_unit(p), point.data());
@@ -149,9 +149,11 @@ double surrogate::condition(const space& s, std::span<const params> pending) {
         posterior_.add(point.data(), 0);
         row_targets_.push_back(mean(0));
         posterior_.set_targets(row_targets_);
+        // A believed value counts as observed: a point beside a running trial that the model
+        // expects to improve on the incumbent then promises nothing more than that trial does.
+        incumbent = std::min(incumbent, mean(0));
     }
-    if (std::isfinite(incumbent)) return incumbent;
-    return std::isfinite(prior_incumbent) ? prior_incumbent : 0.0;
+    return incumbent;
 }
 
 void surrogate::forget_pending() {

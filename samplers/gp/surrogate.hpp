@@ -53,11 +53,13 @@ public:
     /// Sets the targets and adds the running trials' params as observations at the model's own
     /// prediction (the kriging believer), so the acquisition looks elsewhere; undone by
     /// forget_pending(). Returns the incumbent: the best target among the study's own trials
-    /// (the warm start's when it has none).
+    /// (the warm start's when it has none) and the believed values.
     double condition(const space& s, std::span<const params> pending);
     void forget_pending();
 
     const posterior& model() const { return posterior_; }
+    /// Rows of the model for finished trials; the running ones' believed rows come after.
+    std::size_t rows() const { return rows_.size(); }
     /// Unit points of the k best observations in the model, best first (after condition()).
     std::vector<std::vector<double>> best(std::size_t k) const;
     /// Refits so far in this process (for tests and the bench).
