@@ -2,7 +2,7 @@
 # Search quality: median regret (the functions model's `regret`: best value - known minimum) over
 # 20 seeds after 100 trials, on branin and hartmann6, for each sampler, with 1 and 2 threads,
 # running the real `caviar` program on a fresh store each time.
-#   bench/search_quality.sh [BUILD_DIR] [SAMPLER...]     (default: random sobol tpe cmaes)
+#   bench/search_quality.sh [BUILD_DIR] [SAMPLER...]     (default: random sobol tpe cmaes gp)
 # SEEDS, TRIALS and FUNCTIONS (names with a box in stats.sh: branin hartmann6 rosenbrock ackley
 # styblinski_tang) override the defaults.
 # Samplers whose plugin is not built are skipped with a note.
@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 shift || true
 samplers=("$@")
-[ ${#samplers[@]} -gt 0 ] || samplers=(random sobol tpe cmaes)
+[ ${#samplers[@]} -gt 0 ] || samplers=(random sobol tpe cmaes gp)
 caviar=$build/bin/caviar
 plugins=$build/lib/caviar/plugins
 seeds=${SEEDS:-20}
@@ -38,12 +38,12 @@ TOML
 }
 
 echo "## Search quality: median regret over $seeds seeds after $trials trials (q25-q75 in brackets)"
-printf "%-10s %-8s %-7s %-10s %s\n" function sampler threads median "[q25, q75]"
+printf "%-16s %-8s %-7s %-10s %s\n" function sampler threads median "[q25, q75]"
 for fn in ${FUNCTIONS:-branin hartmann6}; do
   write_experiment "$work/$fn.toml" "$fn"
   for s in "${samplers[@]}"; do
     if [ ! -f "$plugins/sampler_$s.so" ]; then
-      printf "%-10s %-8s skipped: sampler_%s.so is not built\n" "$fn" "$s" "$s"
+      printf "%-16s %-8s skipped: sampler_%s.so is not built\n" "$fn" "$s" "$s"
       continue
     fi
     for threads in 1 2; do
@@ -54,7 +54,7 @@ for fn in ${FUNCTIONS:-branin hartmann6}; do
         "$caviar" best "$work/s.db" --json | jq -r '.metrics.regret'
       done)
       read -r med q1 q3 <<<"$(echo "$regrets" | quartiles)"
-      printf "%-10s %-8s %-7s %-10s [%s, %s]\n" "$fn" "$s" "$threads" "$med" "$q1" "$q3"
+      printf "%-16s %-8s %-7s %-10s [%s, %s]\n" "$fn" "$s" "$threads" "$med" "$q1" "$q3"
     done
   done
 done
