@@ -35,8 +35,8 @@ struct study_config {
     double opened_at = 0;
     /// What the process that last died while it ran the study wrote (crash_guard's note): the
     /// cause and the trials that were running. Empty when it left none (kill -9, power loss).
-    std::string last_death_cause;
-    std::vector<std::int64_t> last_death_trials;
+    std::string last_death_cause = {};
+    std::vector<std::int64_t> last_death_trials = {};
     /// Of those, the one whose thread faulted; the others only ran beside it. -1: not known.
     std::int64_t last_death_culprit = -1;
     /// A trial that was running when the process died this many times is failed, not run again.
