@@ -169,7 +169,10 @@ hyperparameters fit(const encoding& enc, const Eigen::MatrixXd& x, std::span<con
     param.max_linesearch = 30;
     LBFGSpp::LBFGSBSolver<double> solver(param);
     rng r(mix64(seed));
-    for (int attempt = 0; attempt <= settings.restarts; ++attempt) {
+    // With many points the likelihood has one clear peak; the restarts are for the few-point
+    // fits early in a study, where it can have several.
+    const int restarts = x.cols() < restart_below ? settings.restarts : 0;
+    for (int attempt = 0; attempt <= restarts; ++attempt) {
         for (Eigen::Index d = 0; d < s; ++d)  // the prior's centre, then log-uniform lengths
             start(d) = attempt == 0 ? std::clamp(f.length().mean, low(d), high(d))
                                     : std::log(0.05) + unit_draw(r) * std::log(100.0);

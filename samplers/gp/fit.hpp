@@ -8,9 +8,9 @@
 // - Noise variance: log n ~ N(ln 1e-4, 2.5^2), in [1e-6, 2]: noiseless objectives are fitted
 //   as such, noisy ones move it up.
 // The optimiser is L-BFGS-B (LBFGS++, Debian's liblbfgspp-dev: header-only on Eigen, which the
-// sampler already uses) with analytic gradients, from the prior's centre and `restarts` more
-// seeded starts; the best of all is kept, and a start that fails (a line search that cannot
-// go on) still gives the best point it reached.
+// sampler already uses) with analytic gradients, from the prior's centre and, while it sees fewer
+// than 64 trials, `restarts` more seeded starts; the best of all is kept, and a start that fails (a
+// line search that cannot go on) still gives the best point it reached.
 #pragma once
 
 #include "encoding.hpp"
@@ -23,8 +23,11 @@
 
 namespace caviar::gp {
 
+/// Fits of at least this many points start from the prior's centre only.
+inline constexpr Eigen::Index restart_below = 64;
+
 struct fit_settings {
-    int restarts = 1;
+    int restarts = 1;  // below restart_below points
     int max_iterations = 50;
 };
 

@@ -59,8 +59,8 @@ public:
                     {.name = "restarts",
                      .type = o::integer,
                      .default_value = std::int64_t{1},
-                     .help = "seeded restarts of the kernel fit, on top of the one from the "
-                             "prior's centre",
+                     .help = "seeded restarts of the kernel fit while it sees fewer than 64 "
+                             "trials, on top of the one from the prior's centre",
                      .min = 0.0,
                      .max = 50.0},
                     {.name = "prior_trust",
