@@ -51,6 +51,13 @@ public:
 
     const std::filesystem::path& file() const { return file_; }
 
+    /// What a commit survives from now on (a file store; an in-memory one keeps nothing).
+    /// false (the default: WAL with synchronous = NORMAL): the death of the process, kill -9
+    /// included; a power cut or an OS crash may roll back the last commits since the WAL was
+    /// last synced (at each checkpoint). true (synchronous = FULL): a power cut too: every
+    /// commit syncs the WAL to the disk before it returns, at the cost of an fsync each.
+    void sync_every_commit(bool on);
+
     /// Groups the writes of one operation into one transaction: every write method called while
     /// a unit is open joins it, and nothing is kept unless commit() is called. The transaction
     /// begins at the first write, so a unit that writes nothing costs nothing. Units nest: only
