@@ -244,7 +244,16 @@ BOOST_AUTO_TEST_CASE(completed_trials_survive_sigkill_at_random_moments) {
     BOOST_TEST(before.size() > 0u);
     BOOST_TEST(before.size() < static_cast<std::size_t>(budget));
 
-    auto last = run({bin, "run", file.string(), "-q"});
+    // A trial that was running at two of the deaths is failed on purpose when the study opens
+    // (it may be what kills the process: the crash guard); --retry-failed then runs those
+    // again, with their number, params and seed.
+    auto resumed = run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+    for (const auto& t : read(dir / "s.db").trials)
+        if (t.state == caviar::trial_state::failed)
+            BOOST_TEST(t.error.rfind("the process died while this trial ran", 0) == 0, t.error);
+    BOOST_TEST(problems(read(dir / "s.db"), steps).empty());
+    auto last = run({bin, "run", file.string(), "-q", "--retry-failed"});
     BOOST_TEST_REQUIRE(last.exit_code == 0, last.err);
     auto state = read(dir / "s.db");
     auto found = problems(state, steps);
