@@ -1,7 +1,10 @@
-// Sampler cost: time per proposal at 100, 1,000 and 10,000 finished trials (5 params, a
-// synthetic history), in-process, the plugin loaded through the registry as the host does.
+// Sampler cost: time per proposal at 100, 1,000, 10,000 and 100,000 finished trials (5 params,
+// a synthetic history), in-process, the plugin loaded through the registry as the host does.
 //
-//     sampler_bench [--sizes=100,1000,10000] [SAMPLER...]        (default: tpe random)
+//     [SIZES="100 1000"] sampler_bench [SAMPLER...]        (default: tpe random)
+//
+// A SAMPLER is a plugin name (sampler_NAME.so of this build) or the path of a plugin file (e.g.
+// another build's, to compare). SIZES="100 1000" picks the history sizes.
 //
 // For each history size the sampler first sees the whole history once (the "first" call, where
 // a sampler that caches converts everything), then, as in a running study, one more trial
@@ -12,8 +15,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,12 +59,15 @@ caviar::options defaults(const caviar::plugin_info& info) {
 
 void bench(const std::string& name, const std::vector<int>& sizes) {
     std::filesystem::path file =
-        std::filesystem::path(CAVIAR_PLUGIN_OUTPUT_DIR) / ("sampler_" + name + ".so");
+        name.find('/') != std::string::npos
+            ? std::filesystem::path(name)
+            : std::filesystem::path(CAVIAR_PLUGIN_OUTPUT_DIR) / ("sampler_" + name + ".so");
     if (!std::filesystem::exists(file)) {
         std::printf("%-8s skipped: %s is not built\n", name.c_str(), file.c_str());
         return;
     }
     auto loaded = caviar::registry::load_file(file);
+    const std::string label = name.find('/') != std::string::npos ? loaded.info.name + "*" : name;
     const caviar::space s = bench_space();
     const caviar::objective obj{.metric = "value"};
     for (int history : sizes) {
@@ -108,7 +116,7 @@ void bench(const std::string& name, const std::vector<int>& sizes) {
         std::printf(
             "%-8s %6d finished trials: median %8.1f us per proposal (mean %.1f, p10 %.1f, p90 "
             "%.1f, %d calls; first call %.1f us)\n",
-            name.c_str(), history, median(times) * 1000, mean * 1000, times[reps / 10] * 1000,
+            label.c_str(), history, median(times) * 1000, mean * 1000, times[reps / 10] * 1000,
             times[reps * 9 / 10] * 1000, reps, first * 1000);
     }
 }
@@ -116,22 +124,18 @@ void bench(const std::string& name, const std::vector<int>& sizes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> names;
-    std::vector<int> sizes{100, 1000, 10000};
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (!a.starts_with("--sizes=")) {
-            names.push_back(a);
-            continue;
-        }
-        sizes.clear();
-        for (std::size_t at = 8; at < a.size();) {
-            std::size_t comma = std::min(a.find(',', at), a.size());
-            sizes.push_back(std::stoi(a.substr(at, comma - at)));
-            at = comma + 1;
-        }
-    }
+    std::vector<std::string> names(argv + 1, argv + argc);
     if (names.empty()) names = {"tpe", "random"};
+    std::vector<int> sizes = {100, 1000, 10000, 100000};
+    if (const char* env = std::getenv("SIZES")) {
+        sizes.clear();
+        std::istringstream in(env);
+        for (int n; in >> n;) sizes.push_back(n);
+    }
     std::printf("sampler cost, 5 params (log float, log int, float, log1m float, 3 choices)\n");
-    for (const auto& name : names) bench(name, sizes);
+    for (const auto& name : names) {
+        if (name.find('/') != std::string::npos)
+            std::printf("(%s: %s)\n", name.c_str(), "another build's plugin, marked *");
+        bench(name, sizes);
+    }
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -225,6 +226,56 @@ BOOST_AUTO_TEST_CASE(a_store_of_an_older_caviar_is_upgraded_by_any_command) {
     BOOST_TEST(sqlite3_column_int(q, 0) == 4);
     sqlite3_finalize(q);
     sqlite3_close(h);
+}
+
+// `caviar trials` and `caviar curves` stream their rows from the store instead of loading the
+// study first: what they print must stay what they printed before, byte for byte. The fixture
+// is a hyperband study (pauses, resumes, prunes) as caviar wrote it, with one trial edited to a
+// failure whose message has a comma, quotes and a newline, and a study event added; the
+// expected outputs were printed by caviar before the change (commit 5157d01).
+BOOST_AUTO_TEST_CASE(trials_and_curves_print_what_they_printed_before_streaming) {
+    const std::filesystem::path fixtures =
+        std::filesystem::path(CAVIAR_SOURCE_DIR) / "tests" / "fixtures" / "store";
+    auto slurp = [](const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    temp_dir dir;
+    const auto db = dir / "small.db";
+    sqlite3* h = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    BOOST_TEST_REQUIRE(sqlite3_exec(h, slurp(fixtures / "small_study.sql").c_str(), nullptr,
+                                    nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"trials"}, "trials.table"},
+        {{"trials", "--events"}, "trials-events.table"},
+        {{"trials", "--format", "csv"}, "trials.csv"},
+        {{"trials", "--format", "json"}, "trials.json"},
+        {{"curves"}, "curves.csv"},
+        {{"curves", "--format", "json"}, "curves.json"},
+        {{"curves", "--trial", "5", "--format", "json"}, "curves-5.json"},
+    };
+    for (const auto& [words, expected] : cases) {
+        std::vector<std::string> argv = {bin, words[0], db.string()};
+        argv.insert(argv.end(), words.begin() + 1, words.end());
+        auto r = run(argv);
+        BOOST_TEST_REQUIRE(r.exit_code == 0, expected << ": " << r.err);
+        BOOST_TEST((r.out == slurp(fixtures / "small_study" / expected)), expected << ":\n"
+                                                                                   << r.out);
+    }
+    // On a terminal of 90 columns the reasons wrap under their column.
+    terminal_process term({bin, "trials", db.string()}, {}, "", 90);
+    BOOST_TEST_REQUIRE(term.started());
+    BOOST_TEST_REQUIRE(term.wait() == 0);
+    std::string shown = term.raw();
+    shown.erase(std::remove(shown.begin(), shown.end(), '\r'), shown.end());
+    BOOST_TEST((shown == slurp(fixtures / "small_study" / "trials-90.table")), shown);
+    auto missing = run({bin, "curves", db.string(), "--trial", "99"});
+    BOOST_TEST(missing.exit_code == 2);
+    BOOST_TEST(missing.out.empty());
+    BOOST_TEST(missing.err.find("study \"small\" has no trial 99 (it has 14)") != std::string::npos,
+               missing.err);
 }
 
 BOOST_AUTO_TEST_CASE(nothing_a_command_writes_lands_on_what_it_did_not_write) {

@@ -63,6 +63,10 @@ const bad_case bad_cases[] = {
     {"bad_serve_port", 3, 9,
      "[experiment] serve must be \"ADDRESS:PORT\" (e.g. \"127.0.0.1:8787\", port 0 = any free "
      "one), got \"127.0.0.1:99999\": the port must be a number from 0 to 65535"},
+    {"bad_durability", 3, 14,
+     "[experiment] durability must be \"process\" (finished trials survive kill -9 of caviar) "
+     "or \"power\" (they survive a power cut too: each one synced to disk), got \"powr\" (did "
+     "you mean \"power\"?)"},
     {"bad_direction", 2, 44,
      "objective direction must be \"minimize\" or \"maximize\", got \"maximise\" (did you "
      "mean \"maximize\"?)"},
@@ -227,6 +231,7 @@ BOOST_AUTO_TEST_CASE(fills_defaults) {
     BOOST_TEST(l.ex.seed == 0u);
     BOOST_TEST(l.ex.trials == 20);
     BOOST_TEST(l.ex.threads == 0);
+    BOOST_TEST(!l.ex.power_durability);
     BOOST_TEST((l.ex.objective.direction == direction::minimize));
     BOOST_TEST(l.ex.store == fs::absolute(fixtures / "runs" / "minimal.db").lexically_normal());
     BOOST_TEST(l.ex.sampler.name == "random");
@@ -276,6 +281,16 @@ BOOST_AUTO_TEST_CASE(validates_overridden_values) {
                "got 0");
     BOOST_TEST(l.errors[1].where.file == "--set space.x");
     BOOST_TEST(l.errors[1].message.find("[space.x] low must not exceed high") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(reads_the_durability_of_finished_trials) {
+    BOOST_TEST(!load("minimal", {"experiment.durability=\"process\""}).ex.power_durability);
+    auto l = load("minimal", {"experiment.durability=\"power\""});
+    BOOST_TEST_REQUIRE(l.errors.empty(), all(l.errors));
+    BOOST_TEST(l.ex.power_durability);
+    auto bad = load("minimal", {"experiment.durability=1"});
+    BOOST_TEST_REQUIRE(bad.errors.size() == 1u);
+    BOOST_TEST(bad.errors[0].message.find("durability must be \"process\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_malformed_overrides) {

@@ -9,9 +9,12 @@
 #include "support/print.hpp"
 #include "support/process.hpp"
 
+#include <chrono>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace caviar::test;
 
@@ -42,6 +45,16 @@ study_state read(const std::filesystem::path& db) {
     BOOST_TEST_REQUIRE(st.has_value());
     return {s.load_trials(st->id), s.load_events(st->id), s.checkpoint_usage(st->id).first,
             st->budget};
+}
+
+bool has_study(const std::filesystem::path& db) {
+    if (!std::filesystem::exists(db)) return false;
+    try {
+        caviar::store s(db, true);
+        return s.find_study("s").has_value();
+    } catch (const caviar::store_error&) {
+        return false;  // no schema yet
+    }
 }
 
 // What every finished study must look like, however often it was killed on the way. Returns
@@ -165,4 +178,96 @@ BOOST_AUTO_TEST_CASE(exploits_and_rung_prunes_survive_a_kill_at_every_write) {
     auto asha = sweep(experiment("plugin = \"asha\"\neta = 2\nmin_steps = 2", 6, 2), 1, nullptr, 6);
     BOOST_TEST_MESSAGE("asha: killed at " << asha.kills << " of " << asha.writes << " writes");
     BOOST_TEST(asha.kills > 20);
+}
+
+// kill -9 of the real program at random moments of a running study, in both durabilities: every
+// trial complete when it died is complete after it, unchanged (the same value, finish time and
+// curve: not run or recorded again), and the study ends with exactly its budget, each trial's
+// result the one an uninterrupted run gives it.
+BOOST_AUTO_TEST_CASE(completed_trials_survive_sigkill_at_random_moments) {
+    constexpr int budget = 300;
+    constexpr int steps = 3;
+    const std::string text =
+        "[experiment]\nname = \"s\"\nseed = 5\ntrials = " + std::to_string(budget) +
+        "\nthreads = 2\nobjective = { metric = \"val_loss\", direction = \"minimize\" }\n"
+        "store = \"s.db\"\n[space]\nlearning_rate = { float = [0.01, 0.5], scale = \"log\" }\n"
+        "x = { float = [0.0, 1.0] }\n[model]\nplugin = \"learning_curve\"\nsteps = " +
+        std::to_string(steps) + "\nstep_ms = 1\n";
+    auto complete = [](const study_state& s) {
+        std::map<std::int64_t, caviar::trial> out;
+        for (const auto& t : s.trials)
+            if (t.state == caviar::trial_state::complete) out.emplace(t.number, t);
+        return out;
+    };
+
+    temp_dir ref;
+    auto r = run({bin, "run", ref.write("e.toml", text).string(), "-q"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const auto reference = complete(read(ref / "s.db"));
+    BOOST_TEST_REQUIRE(reference.size() == static_cast<std::size_t>(budget));
+
+    const unsigned seed = std::random_device{}();
+    BOOST_TEST_MESSAGE("kill delays drawn with seed " << seed);
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> delay_ms(20, 150);
+    temp_dir dir;
+    auto file = dir.write("e.toml", text);
+    std::map<std::int64_t, caviar::trial> before;  // complete at the last kill
+    int kills = 0;
+    for (int round = 0; round < 8; ++round) {
+        const std::string durability = round % 2 ? "power" : "process";
+        process p({bin, "run", file.string(), "-q", "--set",
+                   "experiment.durability=\"" + durability + "\""});
+        const int ms = delay_ms(rng);
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        p.signal(SIGKILL);
+        auto res = p.wait();
+        if (res.exit_code == 0) break;  // it finished first: nothing left to kill
+        BOOST_TEST_REQUIRE(res.exit_code == 128 + SIGKILL, res.err);
+        if (!has_study(dir / "s.db")) continue;  // killed before the study was in the store
+        ++kills;
+        auto after = complete(read(dir / "s.db"));
+        BOOST_TEST_CONTEXT("round " << round << " (" << durability << "), killed after " << ms
+                                    << " ms") {
+            for (const auto& [n, t] : before) {
+                auto it = after.find(n);
+                BOOST_TEST_REQUIRE((it != after.end()), "trial " << n << " complete no more");
+                BOOST_TEST(it->second.finished_at == t.finished_at, "trial " << n << " ran again");
+                BOOST_TEST((it->second.value == t.value));
+                BOOST_TEST(it->second.curve.size() == t.curve.size());
+            }
+        }
+        before = std::move(after);
+    }
+    BOOST_TEST_MESSAGE(kills << " kills; " << before.size() << " trials complete at the last");
+    BOOST_TEST(kills >= 4);
+    BOOST_TEST(before.size() > 0u);
+    BOOST_TEST(before.size() < static_cast<std::size_t>(budget));
+
+    // A trial that was running at two of the deaths is failed on purpose when the study opens
+    // (it may be what kills the process: the crash guard); --retry-failed then runs those
+    // again, with their number, params and seed.
+    auto resumed = run({bin, "run", file.string(), "-q"});
+    BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+    for (const auto& t : read(dir / "s.db").trials)
+        if (t.state == caviar::trial_state::failed)
+            BOOST_TEST(t.error.rfind("the process died while this trial ran", 0) == 0, t.error);
+    BOOST_TEST(problems(read(dir / "s.db"), steps).empty());
+    auto last = run({bin, "run", file.string(), "-q", "--retry-failed"});
+    BOOST_TEST_REQUIRE(last.exit_code == 0, last.err);
+    auto state = read(dir / "s.db");
+    auto found = problems(state, steps);
+    std::ostringstream all;
+    for (const auto& p : found) all << "\n  " << p;
+    BOOST_TEST(found.empty(), all.str());
+    auto done = complete(state);
+    BOOST_TEST(done.size() == static_cast<std::size_t>(budget));
+    for (const auto& [n, t] : before)
+        BOOST_TEST(done.at(n).finished_at == t.finished_at, "trial " << n << " ran again");
+    for (const auto& [n, t] : done) {
+        BOOST_TEST_CONTEXT("trial " << n) {
+            BOOST_TEST((t.params == reference.at(n).params));
+            BOOST_TEST((t.value == reference.at(n).value));
+        }
+    }
 }

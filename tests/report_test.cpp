@@ -5,6 +5,8 @@
 #include "report/trial_table.hpp"
 #include "run/progress.hpp"
 
+#include <functional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -32,6 +34,29 @@ std::vector<trial> sample() {
             make(2, trial_state::complete, 0.9, {{"lr", 0.3}, {"act", std::string("relu")}}),
             make(3, trial_state::pruned, 0.95, {{"lr", 0.4}, {"act", std::string("relu")}}),
             make(4, trial_state::complete, 0.9, {{"lr", 0.5}, {"act", std::string("tanh")}})};
+}
+
+// The table and the CSV of trials in memory, through the writers the commands stream with.
+std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names,
+                         std::size_t width = 0) {
+    std::ostringstream out;
+    write_trials_table(
+        out,
+        [&](const std::function<void(const trial&)>& each) {
+            for (const auto& t : trials) each(t);
+        },
+        names, width);
+    return out.str();
+}
+
+void write_csv(std::ostream& out, const std::vector<trial>& trials,
+               const std::vector<std::string>& names) {
+    std::set<std::string> metrics;
+    for (const auto& t : trials)
+        for (const auto& [k, v] : t.metrics) metrics.insert(k);
+    const std::vector<std::string> metric_names(metrics.begin(), metrics.end());
+    write_csv_header(out, names, metric_names);
+    for (const auto& t : trials) write_csv_row(out, t, names, metric_names);
 }
 
 }  // namespace

@@ -468,6 +468,61 @@ BOOST_AUTO_TEST_CASE(keeps_attributes_events_and_new_params) {
     BOOST_TEST(s.load_trials(id)[0].curve.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(streams_trials_one_at_a_time_as_load_trials_reads_them) {
+    store s(file);
+    auto id = s.create_study(sample_study("alpha")).id;
+    auto other = s.create_study(sample_study("beta")).id;  // its rows must not leak in
+    for (std::int64_t n = 0; n < 4; ++n) {
+        auto t = sample_trial(n);
+        t.attrs = {{"round", std::to_string(n)}};
+        t.metrics["extra" + std::to_string(n % 2)] = 1.0 * n;
+        t.curve = {{1, {{"loss", 1.0 / (n + 1)}}}, {2, {{"loss", 0.5 / (n + 1)}, {"acc", 0.1}}}};
+        s.insert_trial(id, t);
+        s.insert_trial(other, sample_trial(n));
+    }
+    s.add_event(id, {2, 1, "pause", "", 0});
+    s.add_event(id, {0, 1, "pause", "", 0});
+    s.add_event(id, {2, 2, "resume", "", 0});
+    s.add_event(other, {1, 1, "pause", "", 0});
+    const auto all = s.load_trials(id);
+    BOOST_TEST_REQUIRE(all.size() == 4u);
+    std::vector<std::int64_t> seen;
+    std::vector<std::size_t> events;
+    {
+        store::snapshot same(s);
+        s.for_each_trial(id, {.curves = true, .events = true, .only = {}},
+                         [&](trial& t, const std::vector<trial_event>& e) {
+                             const auto& want = all[static_cast<std::size_t>(t.number)];
+                             BOOST_TEST((t.params == want.params));
+                             BOOST_TEST((t.attrs == want.attrs));
+                             BOOST_TEST((t.metrics == want.metrics));
+                             BOOST_TEST(t.curve.size() == want.curve.size());
+                             seen.push_back(t.number);
+                             events.push_back(e.size());
+                             for (const auto& x : e) BOOST_TEST(x.trial == t.number);
+                         });
+    }
+    BOOST_TEST((seen == std::vector<std::int64_t>{0, 1, 2, 3}));
+    BOOST_TEST((events == std::vector<std::size_t>{1, 0, 2, 0}));
+    // Without curves, and one trial only.
+    std::size_t calls = 0;
+    s.for_each_trial(id, {.curves = false, .events = false, .only = 2},
+                     [&](trial& t, const std::vector<trial_event>& e) {
+                         ++calls;
+                         BOOST_TEST(t.number == 2);
+                         BOOST_TEST(t.curve.empty());
+                         BOOST_TEST(e.empty());
+                     });
+    BOOST_TEST(calls == 1u);
+    BOOST_TEST(s.trial_count(id) == 4);
+    BOOST_TEST(s.event_count(id) == 3);
+    BOOST_TEST((s.metric_names(id) ==
+                std::vector<std::string>{"extra0", "extra1", "val_accuracy", "val_loss"}));
+    std::vector<std::int64_t> order;
+    s.for_each_event(id, [&](const trial_event& e) { order.push_back(e.trial); });
+    BOOST_TEST((order == std::vector<std::int64_t>{0, 2, 2}));
+}
+
 // A store as an older caviar wrote it: the version 2 schema (tests/fixtures/store), with one
 // study and one trial; version 1 lacked the attributes, checkpoints and events tables.
 void write_old_store(const fs::path& file, int version) {

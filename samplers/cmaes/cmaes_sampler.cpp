@@ -92,7 +92,8 @@ public:
     params propose(const sample_request& req) override {
         const space& s = req.space;
         cmaes::layout l(s);
-        cmaes::categorical_model categoricals(req, settings_.warm_start_top);
+        categoricals_.update(req, settings_.warm_start_top);
+        const cmaes::categorical_model& categoricals = categoricals_;
         rng r(mix64(req.seed ^ mix64(settings_.seed)));
         std::vector<double> u(s.size(), 0.5);
         if (l.dims.empty()) {
@@ -131,6 +132,7 @@ public:
 private:
     cmaes::ipop_settings settings_;
     cmaes::ipop search_;
+    cmaes::categorical_model categoricals_;
 };
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <tuple>
 #include <utility>
 
@@ -95,7 +94,11 @@ cma ipop::initial(const sample_request& req, const layout& l) const {
 ipop::generation ipop::tell(const cma& before, std::int64_t restarts, std::int64_t start,
                             std::vector<const trial*> members, const sample_request& req,
                             const layout& l) const {
-    generation g{.start = start, .members = {}, .after = before, .restarts = restarts};
+    generation g{.start = start,
+                 .size = before.lambda(),
+                 .members = {},
+                 .after = before,
+                 .restarts = restarts};
     for (const trial* t : members) g.members.push_back(t->number);
     if (members.size() < 2) return g;  // nothing to rank: the block passes unchanged
 
@@ -135,42 +138,81 @@ ipop::generation ipop::tell(const cma& before, std::int64_t restarts, std::int64
 }
 
 const cma& ipop::run_for(const sample_request& req, const layout& l) {
+    const bool extends = indexed_ <= req.finished.size() &&
+                         (indexed_ == 0 || (req.finished[0] == first_indexed_ &&
+                                            req.finished[indexed_ - 1] == last_indexed_));
     if (!initial_ || space_hash_ != req.space.hash() || direction_ != req.objective.direction ||
-        prior_size_ != req.prior.size()) {
+        prior_size_ != req.prior.size() || !extends) {
         space_hash_ = req.space.hash();
         direction_ = req.objective.direction;
         prior_size_ = req.prior.size();
         initial_ = initial(req, l);
         told_.clear();
+        by_number_.clear();
+        indexed_ = 0;
+        final_ = 0;
     }
-    // req.finished is in the order trials finished (number order after a resume): index it.
-    std::map<std::int64_t, const trial*> by_number;
-    for (const trial* t : req.finished) by_number.emplace(t->number, t);
+    // req.finished is in the order trials finished (number order after a resume): index the
+    // new ones by number. A told generation whose block one of them falls in had other members
+    // then: it and every later one are told again.
+    std::int64_t changed = std::numeric_limits<std::int64_t>::max();
+    for (std::size_t i = indexed_; i < req.finished.size(); ++i) {
+        const trial* t = req.finished[i];
+        if (t->number < 0) continue;  // never a member of a block
+        const auto n = static_cast<std::size_t>(t->number);
+        if (n >= by_number_.size()) by_number_.resize(n + 1, nullptr);
+        if (by_number_[n]) continue;  // listed twice: the first counts
+        by_number_[n] = t;
+        changed = std::min(changed, t->number);
+    }
+    indexed_ = req.finished.size();
+    if (indexed_ > 0) first_indexed_ = req.finished[0], last_indexed_ = req.finished.back();
+    auto stale = std::find_if(told_.begin(), told_.end(),
+                              [&](const generation& g) { return g.start + g.size > changed; });
+    told_.erase(stale, told_.end());
+    final_ = std::min(final_, told_.size());
 
     const cma* state = &*initial_;
     std::int64_t restarts = 0, start = 0;
-    for (std::size_t g = 0;; ++g) {
-        const std::int64_t end = start + state->lambda();
+    // The final generations that end by req.number are closed for it, whatever else finished:
+    // start after the last of them (their ends grow with g, so a binary search finds it).
+    std::size_t g = static_cast<std::size_t>(
+        std::partition_point(told_.begin(), told_.begin() + static_cast<std::ptrdiff_t>(final_),
+                             [&](const generation& x) { return x.start + x.size <= req.number; }) -
+        told_.begin());
+    if (g > 0) {
+        state = &told_[g - 1].after;
+        restarts = told_[g - 1].restarts;
+        start = told_[g - 1].start + told_[g - 1].size;
+    }
+    std::vector<const trial*> members;
+    for (;; ++g) {
+        const std::int64_t size = state->lambda(), end = start + size;
         if (end > req.number) break;
-        std::vector<const trial*> members;
-        for (auto it = by_number.lower_bound(start); it != by_number.end() && it->first < end; ++it)
-            members.push_back(it->second);
-        const bool closed = static_cast<std::int64_t>(members.size()) == state->lambda() ||
-                            req.number >= end + state->lambda();
-        if (!closed) break;
-        bool cached = g < told_.size() && told_[g].start == start &&
-                      static_cast<std::int64_t>(told_[g].members.size()) ==
-                          static_cast<std::int64_t>(members.size()) &&
-                      std::equal(members.begin(), members.end(), told_[g].members.begin(),
-                                 [](const trial* t, std::int64_t n) { return t->number == n; });
-        if (!cached) {
+        if (g < told_.size() && told_[g].start == start) {
+            // Told before, and nothing of its block finished since (see above): the same
+            // members; closed when all of them finished or req.number is a block past it.
+            if (static_cast<std::int64_t>(told_[g].members.size()) != size &&
+                req.number < end + size)
+                break;
+        } else {
+            members.clear();
+            for (std::int64_t n = start;
+                 n < end && n < static_cast<std::int64_t>(by_number_.size()); ++n)
+                if (const trial* t = by_number_[static_cast<std::size_t>(n)]) members.push_back(t);
+            const bool closed =
+                static_cast<std::int64_t>(members.size()) == size || req.number >= end + size;
+            if (!closed) break;
             told_.erase(told_.begin() + static_cast<std::ptrdiff_t>(g), told_.end());
-            told_.push_back(tell(*state, restarts, start, std::move(members), req, l));
+            told_.push_back(tell(*state, restarts, start, members, req, l));
         }
         state = &told_[g].after;
         restarts = told_[g].restarts;
         start = end;
     }
+    while (final_ < told_.size() &&
+           static_cast<std::int64_t>(told_[final_].members.size()) == told_[final_].size)
+        ++final_;
     return *state;
 }
 

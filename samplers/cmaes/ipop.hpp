@@ -10,6 +10,13 @@
 // one more block beyond it (then it is told with the members that have finished). A parallel
 // worker that asks while its predecessors still run is thus given a sample of the latest
 // closed generation, and its result counts for the block of its own number.
+//
+// The replay is kept across calls, so a proposal costs the same at 100,000 finished trials as
+// at 100: within a study req.finished only grows, so each call indexes only the trials that
+// finished since the last one, drops the told generations whose block one of them falls in
+// (and those after), and starts its walk after the leading generations whose every member has
+// finished (nothing can change them). A call whose finished trials are not an extension of
+// the last call's (another history) replays from the start.
 #pragma once
 
 #include "cma.hpp"
@@ -43,6 +50,7 @@ private:
     // state after it (cached, since told generations never change).
     struct generation {
         std::int64_t start = 0;
+        std::int64_t size = 0;  // lambda of the state before it: the block is [start, start + size)
         std::vector<std::int64_t> members;
         cma after;
         std::int64_t restarts = 0;
@@ -61,6 +69,14 @@ private:
     std::size_t prior_size_ = 0;
     std::optional<cma> initial_;
     std::vector<generation> told_;
+    // The finished trials by number (null: not finished), from the first `indexed_` entries of
+    // req.finished, whose first and last entries were these.
+    std::vector<const trial*> by_number_;
+    std::size_t indexed_ = 0;
+    const trial* first_indexed_ = nullptr;
+    const trial* last_indexed_ = nullptr;
+    // Leading generations of told_ with every member of their block finished: final.
+    std::size_t final_ = 0;
 };
 
 }  // namespace caviar::cmaes

@@ -13,9 +13,8 @@ observations::fingerprint observations::of(const trial* t) {
 bool observations::extends(const std::vector<fingerprint>& seen,
                            std::span<const trial* const> now) {
     if (now.size() < seen.size()) return false;
-    for (std::size_t i = 0; i < seen.size(); ++i)
-        if (!(seen[i] == of(now[i]))) return false;
-    return true;
+    if (seen.empty()) return true;
+    return seen.front() == of(now.front()) && seen.back() == of(now[seen.size() - 1]);
 }
 
 bool observations::project(const space& s, const params& p, double* out) {
@@ -46,6 +45,7 @@ void observations::clear(const space& s, const objective& obj) {
     score_.clear();
     ranked_.clear();
     failed_.clear();
+    arrived_.clear();
 }
 
 void observations::add(const space& s, const trial& t) {
@@ -63,12 +63,26 @@ void observations::add(const space& s, const trial& t) {
         failed_.push_back(i);
         return;
     }
-    double score = direction_ == direction::minimize ? *t.value : -*t.value;
-    score_.push_back(score);
+    score_.push_back(direction_ == direction::minimize ? *t.value : -*t.value);
+    arrived_.push_back(i);  // ranked by rank_arrived()
+}
+
+void observations::rank_arrived() {
     // After every equal score: ties rank by arrival, whether built at once or call by call.
-    auto pos = std::upper_bound(ranked_.begin(), ranked_.end(), score,
-                                [this](double v, std::uint32_t j) { return v < score_[j]; });
-    ranked_.insert(pos, i);
+    auto by_score = [this](std::uint32_t a, std::uint32_t b) { return score_[a] < score_[b]; };
+    if (arrived_.size() == 1) {
+        auto pos = std::upper_bound(ranked_.begin(), ranked_.end(), score_[arrived_[0]],
+                                    [this](double v, std::uint32_t j) { return v < score_[j]; });
+        ranked_.insert(pos, arrived_[0]);
+    } else if (!arrived_.empty()) {
+        // Many at once (the first call, a resume): sort them and merge, instead of one insert
+        // (a move of everything after it) each. Both are stable, so ties keep arrival order.
+        std::stable_sort(arrived_.begin(), arrived_.end(), by_score);
+        const auto old = static_cast<std::ptrdiff_t>(ranked_.size());
+        ranked_.insert(ranked_.end(), arrived_.begin(), arrived_.end());
+        std::inplace_merge(ranked_.begin(), ranked_.begin() + old, ranked_.end(), by_score);
+    }
+    arrived_.clear();
 }
 
 void observations::update(const space& s, std::span<const trial* const> prior,
@@ -82,12 +96,14 @@ void observations::update(const space& s, std::span<const trial* const> prior,
             prior_seen_.push_back(of(t));
             add(s, *t);
         }
+        rank_arrived();  // the prior ranks before the study's own on equal scores
         prior_count_ = score_.size();
     }
     for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
         finished_seen_.push_back(of(finished[i]));
         add(s, *finished[i]);
     }
+    rank_arrived();
 }
 
 }  // namespace caviar::tpe

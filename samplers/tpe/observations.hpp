@@ -4,6 +4,13 @@
 // the new ones (to_unit and a sorted insert) instead of all of them: at 10,000 trials that is
 // the difference between microseconds and milliseconds per proposal. A call whose trials are
 // not an extension of the last call's (another space, objective, prior or history) rebuilds.
+//
+// Whether they extend is judged by the ends of what was seen, not by every trial again: the
+// first and the last trial seen (pointer, number, state and value) must be where they were. A
+// study's host only appends to its finished list, and a finished trial never changes (the
+// trial book refuses it), so that is enough there; another history (another study, a copy of
+// this one) differs at its ends. Checking every trial cost a pass over all of them per
+// proposal, half the time of a proposal at 100,000 trials.
 #pragma once
 
 #include <caviar/space.hpp>
@@ -53,6 +60,8 @@ private:
 
     void clear(const space& s, const objective& obj);
     void add(const space& s, const trial& t);
+    /// Puts the usable observations add() made since the last call into ranked_.
+    void rank_arrived();
 
     std::uint64_t space_hash_ = 0;
     direction direction_ = direction::minimize;
@@ -64,6 +73,7 @@ private:
     std::vector<double> units_;  // size() x dims_
     std::vector<double> score_;  // lower is better; +inf without a value
     std::vector<std::uint32_t> ranked_, failed_;
+    std::vector<std::uint32_t> arrived_;  // added, not ranked yet
 };
 
 }  // namespace caviar::tpe

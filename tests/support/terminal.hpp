@@ -63,12 +63,13 @@ class terminal_process {
 public:
     /// stdout_file: when not empty, stdout goes to this file and only stderr (and stdin) to
     /// the terminal.
+    /// columns: the terminal's width.
     terminal_process(const std::vector<std::string>& argv,
                      const std::map<std::string, std::string>& env = {},
-                     const std::string& stdout_file = "") {
+                     const std::string& stdout_file = "", unsigned short columns = 250) {
         winsize size{};
         size.ws_row = 50;
-        size.ws_col = 250;
+        size.ws_col = columns;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &size);
         if (pid_ == 0) {
             if (!stdout_file.empty()) {

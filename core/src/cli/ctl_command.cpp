@@ -19,6 +19,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -120,8 +121,13 @@ int status(store& db, const std::filesystem::path& file, const study_record& s, 
     for (const char* st : {"running", "queued", "paused", "complete", "pruned", "failed"})
         if (counts[st]) line += ", " + std::to_string(counts[st]) + " " + st;
     if (!held.empty()) line += " (" + std::to_string(held.size()) + " held by you)";
-    std::printf("%s\n\n%s", line.c_str(),
-                trials_table(trials, param_names(s.space), terminal_width(STDOUT_FILENO)).c_str());
+    std::printf("%s\n\n", line.c_str());
+    write_trials_table(
+        std::cout,
+        [&](const std::function<void(const trial&)>& each) {
+            for (const auto& t : trials) each(t);
+        },
+        param_names(s.space), terminal_width(STDOUT_FILENO));
     if (!held.empty()) {
         std::string list;
         for (auto n : held) list += (list.empty() ? "" : ", ") + std::to_string(n);

@@ -2,8 +2,11 @@
 #include "cli/commands.hpp"
 #include "cli/study_access.hpp"
 #include "report/curves_export.hpp"
+#include "report/json_array_writer.hpp"
+#include "store/store.hpp"
 
 #include <iostream>
+#include <optional>
 
 namespace caviar::cli {
 
@@ -24,18 +27,33 @@ int curves_command(const args& a) {
         throw po::error("--format must be csv or json, got \"" + format + "\"");
     auto db = open_store(vm);
     study_record s = select_study(*db, vm);
-    auto trials = db->load_trials(s.id);
-    std::vector<const trial*> chosen;
-    for (const auto& t : trials)
-        if (!vm.count("trial") || t.number == vm["trial"].as<std::int64_t>()) chosen.push_back(&t);
-    if (vm.count("trial") && chosen.empty())
-        throw po::error("study \"" + s.name + "\" has no trial " +
-                        std::to_string(vm["trial"].as<std::int64_t>()) + " (it has " +
-                        std::to_string(trials.size()) + ")");
-    if (format == "json")
-        std::cout << curves_json(chosen).dump(2) << '\n';
-    else
-        write_curves_csv(std::cout, chosen);
+    std::optional<std::int64_t> only;
+    if (vm.count("trial")) only = vm["trial"].as<std::int64_t>();
+    // Each trial's curve goes out as it is read, none kept: the memory of one trial's curve
+    // however many trials the study has.
+    store::snapshot same(*db);
+    if (only) {  // checked first: nothing is printed for a trial that is not there
+        bool found = false;
+        db->for_each_trial(s.id, {.only = only},
+                           [&](trial&, const std::vector<trial_event>&) { found = true; });
+        if (!found)
+            throw po::error("study \"" + s.name + "\" has no trial " + std::to_string(*only) +
+                            " (it has " + std::to_string(db->trial_count(s.id)) + ")");
+    }
+    const store::trial_reading what{.curves = true, .only = only};
+    if (format == "json") {
+        json_array_writer out(std::cout, 2);
+        db->for_each_trial(s.id, what, [&](trial& t, const std::vector<trial_event>&) {
+            out.add(curves_json(t));
+        });
+        out.finish();
+        std::cout << '\n';
+    } else {
+        write_curves_csv_header(std::cout);
+        db->for_each_trial(s.id, what, [&](trial& t, const std::vector<trial_event>&) {
+            write_curves_csv(std::cout, t);
+        });
+    }
     return ok;
 }
 

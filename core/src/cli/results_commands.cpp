@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/study_access.hpp"
 #include "cli/terminal_width.hpp"
+#include "report/json_array_writer.hpp"
 #include "report/trial_table.hpp"
 #include "store/store.hpp"
 
@@ -70,33 +71,46 @@ int trials_command(const args& a) {
         throw po::error("--format must be table, json or csv, got \"" + format + "\"");
     auto db = open_store(vm);
     study_record s = select_study(*db, vm);
-    auto trials = db->load_trials(s.id);
     auto names = param_names(s.space);
-    auto events = db->load_events(s.id);
-    auto study_events = db->load_study_events(s.id);
+    // Trials go out as they are read, none kept: the memory of one trial however many the
+    // study has. One snapshot, so that every pass sees the same trials while a run goes on.
+    store::snapshot same(*db);
     if (format == "json") {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& t : trials) {
-            nlohmann::json j = to_json(t);
-            j["events"] = nlohmann::json::array();
-            out.push_back(std::move(j));
-        }
-        for (const auto& e : events)
-            if (e.trial >= 0 && static_cast<std::size_t>(e.trial) < out.size())
-                out[static_cast<std::size_t>(e.trial)]["events"].push_back(to_json(e));
-        std::cout << out.dump(2) << '\n';
+        json_array_writer out(std::cout, 2);
+        db->for_each_trial(s.id, {.events = true, .only = {}},
+                           [&](trial& t, const std::vector<trial_event>& events) {
+                               nlohmann::json j = to_json(t);
+                               j["events"] = nlohmann::json::array();
+                               for (const auto& e : events) j["events"].push_back(to_json(e));
+                               out.add(j);
+                           });
+        out.finish();
+        std::cout << '\n';
     } else if (format == "csv") {
-        write_csv(std::cout, trials, names);
+        auto metrics = db->metric_names(s.id);
+        write_csv_header(std::cout, names, metrics);
+        db->for_each_trial(s.id, {}, [&](trial& t, const std::vector<trial_event>&) {
+            write_csv_row(std::cout, t, names, metrics);
+        });
     } else {
-        std::cout << trials_table(trials, names,
-                                  vm.count("wide") ? 0 : terminal_width(STDOUT_FILENO));
+        write_trials_table(
+            std::cout,
+            [&](const std::function<void(const trial&)>& each) {
+                db->for_each_trial(s.id, {},
+                                   [&](trial& t, const std::vector<trial_event>&) { each(t); });
+            },
+            names, vm.count("wide") ? 0 : terminal_width(STDOUT_FILENO));
+        auto study_events = db->load_study_events(s.id);
         if (vm.count("events")) {
-            std::cout << '\n' << (events.empty() && study_events.empty() ? "no events\n" : "");
+            std::int64_t events = db->event_count(s.id);
+            std::cout << '\n' << (events == 0 && study_events.empty() ? "no events\n" : "");
             for (const auto& e : study_events) std::cout << describe(e) << '\n';
-            for (const auto& e : events) std::cout << describe(e) << '\n';
-        } else if (!events.empty() || !study_events.empty()) {
+            db->for_each_event(s.id,
+                               [&](const trial_event& e) { std::cout << describe(e) << '\n'; });
+        } else if (std::int64_t events = db->event_count(s.id);
+                   events > 0 || !study_events.empty()) {
             std::cout << "\n"
-                      << events.size() + study_events.size()
+                      << static_cast<std::size_t>(events) + study_events.size()
                       << " events (pauses, resumes, exploits, ...): add --events to list them\n";
         }
     }

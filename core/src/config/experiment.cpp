@@ -25,8 +25,9 @@ namespace {
 const std::vector<std::string> top_tables = {"experiment", "space", "sampler",
                                              "strategy",   "model", "enqueue"};
 const std::vector<std::string> experiment_keys = {
-    "name",  "seed",          "trials",      "threads", "objective",
-    "store", "trial_timeout", "time_budget", "serve",   "isolation"};
+    "name",          "seed",        "trials", "threads",   "objective", "store",
+    "trial_timeout", "time_budget", "serve",  "isolation", "durability"};
+const std::vector<std::string> durabilities = {"process", "power"};
 const std::vector<std::string> objective_keys = {"metric", "direction"};
 constexpr std::int64_t max_threads = 1024;
 constexpr double max_duration = 366.0 * 24 * 3600;
@@ -99,6 +100,17 @@ public:
                       "isolation must be \"thread\" (trials on caviar's worker threads) or "
                       "\"process\" (each worker's trials in a process of its own), got " +
                           describe(*n.node));
+        }
+        // What a finished trial survives: the death of caviar, or a power cut too.
+        if (auto n = find(t_, "durability", where_, r_); n.node) {
+            const auto* s = n.node->as_string();
+            if (s && (s->get() == "process" || s->get() == "power"))
+                ex.power_durability = s->get() == "power";
+            else
+                error(*n.node, n.where,
+                      "durability must be \"process\" (finished trials survive kill -9 of caviar) "
+                      "or \"power\" (they survive a power cut too: each one synced to disk), got " +
+                          describe(*n.node) + (s ? did_you_mean(s->get(), durabilities) : ""));
         }
         if (auto n = find(t_, "serve", where_, r_); n.node) {
             const auto* s = n.node->as_string();

@@ -48,6 +48,11 @@ struct experiment {
     /// Where trials run: false = on caviar's worker threads, true = each worker thread hands
     /// its trials to a trial process of its own (isolation = "process", trial_process.hpp).
     bool process_isolation = false;
+    /// What a finished trial survives once it counts (durability = "process" | "power"):
+    /// false = the death of the process (kill -9: SQLite's WAL with synchronous = NORMAL, a
+    /// power cut may roll back the last commits), true = a power cut too (synchronous = FULL:
+    /// every commit is synced to the disk before the trial counts).
+    bool power_durability = false;
     /// The --set overrides it was loaded with: a trial process loads the same experiment.
     std::vector<std::string> overrides;
     caviar::space space;

@@ -6,36 +6,33 @@
 
 namespace caviar {
 
-void write_curves_csv(std::ostream& out, const std::vector<const trial*>& trials) {
+void write_curves_csv_header(std::ostream& out) {
     out << "trial,step,metric,value\n";
-    for (const trial* t : trials)
-        for (const auto& p : t->curve)
-            for (const auto& [name, v] : p.metrics) {
-                // Metric names are identifiers in practice; quote them anyway if they need it.
-                std::string field = name;
-                if (field.find_first_of(",\"\n\r") != std::string::npos) {
-                    std::string q = "\"";
-                    for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-                    field = q + '"';
-                }
-                out << t->number << ',' << p.step << ',' << field << ',' << to_string(value{v})
-                    << '\n';
-            }
 }
 
-nlohmann::json curves_json(const std::vector<const trial*>& trials) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const trial* t : trials) {
-        nlohmann::json points = nlohmann::json::array();
-        for (const auto& p : t->curve) {
-            nlohmann::json m = nlohmann::json::object();
-            for (const auto& [name, v] : p.metrics)
-                m[name] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-            points.push_back({{"step", p.step}, {"metrics", m}});
+void write_curves_csv(std::ostream& out, const trial& t) {
+    for (const auto& p : t.curve)
+        for (const auto& [name, v] : p.metrics) {
+            // Metric names are identifiers in practice; quote them anyway if they need it.
+            std::string field = name;
+            if (field.find_first_of(",\"\n\r") != std::string::npos) {
+                std::string q = "\"";
+                for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+                field = q + '"';
+            }
+            out << t.number << ',' << p.step << ',' << field << ',' << to_string(value{v}) << '\n';
         }
-        out.push_back({{"trial", t->number}, {"state", to_string(t->state)}, {"points", points}});
+}
+
+nlohmann::json curves_json(const trial& t) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const auto& p : t.curve) {
+        nlohmann::json m = nlohmann::json::object();
+        for (const auto& [name, v] : p.metrics)
+            m[name] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+        points.push_back({{"step", p.step}, {"metrics", m}});
     }
-    return out;
+    return {{"trial", t.number}, {"state", to_string(t.state)}, {"points", points}};
 }
 
 }  // namespace caviar

@@ -10,12 +10,14 @@
 
 namespace caviar {
 
-/// Header "trial,step,metric,value", then one row per metric per step, trials in the given
-/// order, metrics by name. Non-finite values are written as nan/inf.
-void write_curves_csv(std::ostream& out, const std::vector<const trial*>& trials);
+/// Header "trial,step,metric,value"; then write_curves_csv of each trial, in the order wanted.
+void write_curves_csv_header(std::ostream& out);
+/// One row per metric per step of the trial's curve, metrics by name. Non-finite values are
+/// written as nan/inf.
+void write_curves_csv(std::ostream& out, const trial& t);
 
-/// [{"trial": N, "state": "...", "points": [{"step": S, "metrics": {...}}]}]; non-finite
-/// values are null.
-nlohmann::json curves_json(const std::vector<const trial*>& trials);
+/// {"trial": N, "state": "...", "points": [{"step": S, "metrics": {...}}]}, one element of the
+/// array `caviar curves --format json` prints; non-finite values are null.
+nlohmann::json curves_json(const trial& t);
 
 }  // namespace caviar

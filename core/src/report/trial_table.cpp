@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <sstream>
 #include <utility>
 
@@ -56,39 +55,57 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
     return lines;
 }
 
-// Renders rows with columns padded to their widest cell; numbers right-aligned. With `fit` > 0
-// the last column wraps so that lines stay within `fit` columns (it keeps at least 30).
-std::string align(const std::vector<std::vector<std::string>>& rows, std::size_t fit = 0) {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows)
+// Rows with columns padded to their widest cell; numbers right-aligned. Every row is measured
+// first (measure), then rendered (render), so the rows need not all be in memory at once. With
+// `fit` > 0 the last column wraps so that lines stay within `fit` columns (it keeps at least 30).
+class table_layout {
+public:
+    void measure(const std::vector<std::string>& r) {
         for (std::size_t i = 0; i < r.size(); ++i) {
-            if (width.size() <= i) width.push_back(0);
-            width[i] = std::max(width[i], columns(r[i]));
+            if (width_.size() <= i) width_.push_back(0);
+            width_[i] = std::max(width_[i], columns(r[i]));
         }
-    std::size_t last_at = 0;  // where the last column starts
-    for (std::size_t i = 0; i + 1 < width.size(); ++i) last_at += width[i] + 2;
-    const std::size_t last_width =
-        fit == 0 ? 0 : std::max<std::size_t>(30, fit > last_at ? fit - last_at : 0);
-    std::string out;
-    for (const auto& r : rows) {
+    }
+
+    /// Once every row is measured.
+    void fit(std::size_t fit) {
+        last_at_ = 0;  // where the last column starts
+        for (std::size_t i = 0; i + 1 < width_.size(); ++i) last_at_ += width_[i] + 2;
+        last_width_ = fit == 0 ? 0 : std::max<std::size_t>(30, fit > last_at_ ? fit - last_at_ : 0);
+    }
+
+    void render(const std::vector<std::string>& r, std::string& out) const {
         std::string line;
         std::vector<std::string> more;  // the last cell's further lines
         for (std::size_t i = 0; i < r.size(); ++i) {
             std::string text = r[i];
-            if (last_width && i + 1 == width.size() && columns(text) > last_width) {
-                more = wrap(text, last_width);
+            if (last_width_ && i + 1 == width_.size() && columns(text) > last_width_) {
+                more = wrap(text, last_width_);
                 text = more.front();
                 more.erase(more.begin());
             }
             bool numeric = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
                                              text[0] == '-' || text[0] == '#');
-            std::string pad(width[i] - std::min(width[i], columns(text)), ' ');
+            const std::size_t w = i < width_.size() ? width_[i] : 0;
+            std::string pad(w - std::min(w, columns(text)), ' ');
             line += (i ? "  " : "") + (numeric ? pad + text : text + pad);
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + '\n';
-        for (const auto& m : more) out += std::string(last_at, ' ') + m + '\n';
+        for (const auto& m : more) out += std::string(last_at_, ' ') + m + '\n';
     }
+
+private:
+    std::vector<std::size_t> width_;
+    std::size_t last_at_ = 0, last_width_ = 0;
+};
+
+std::string align(const std::vector<std::vector<std::string>>& rows, std::size_t fit = 0) {
+    table_layout layout;
+    for (const auto& r : rows) layout.measure(r);
+    layout.fit(fit);
+    std::string out;
+    for (const auto& r : rows) layout.render(r, out);
     return out;
 }
 
@@ -146,26 +163,45 @@ std::string ranking_table(const std::vector<trial>& trials, const objective& obj
     return align(rows);
 }
 
-std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names,
-                         std::size_t width) {
-    std::vector<std::vector<std::string>> rows;
+namespace {
+
+std::vector<std::string> trials_table_head(const std::vector<std::string>& names) {
     std::vector<std::string> head = {"trial", "state", "value", "steps"};
     head.insert(head.end(), names.begin(), names.end());
     head.push_back("reason");  // why it failed, was pruned or paused
-    rows.push_back(head);
-    for (const auto& t : trials) {
-        std::vector<std::string> r = {std::to_string(t.number), to_string(t.state),
-                                      t.value ? cell(*t.value) : "-", std::to_string(t.steps)};
-        for (const auto& n : names) {
-            auto it = t.params.find(n);
-            r.push_back(it == t.params.end() ? "-" : cell(it->second));
-        }
-        std::string err = t.error;
-        std::replace(err.begin(), err.end(), '\n', ' ');
-        r.push_back(err);
-        rows.push_back(std::move(r));
+    return head;
+}
+
+std::vector<std::string> trials_table_row(const trial& t, const std::vector<std::string>& names) {
+    std::vector<std::string> r = {std::to_string(t.number), to_string(t.state),
+                                  t.value ? cell(*t.value) : "-", std::to_string(t.steps)};
+    for (const auto& n : names) {
+        auto it = t.params.find(n);
+        r.push_back(it == t.params.end() ? "-" : cell(it->second));
     }
-    return align(rows, width);
+    std::string err = t.error;
+    std::replace(err.begin(), err.end(), '\n', ' ');
+    r.push_back(err);
+    return r;
+}
+
+}  // namespace
+
+void write_trials_table(std::ostream& out, const trial_source& trials,
+                        const std::vector<std::string>& names, std::size_t width) {
+    table_layout layout;
+    const auto head = trials_table_head(names);
+    layout.measure(head);
+    trials([&](const trial& t) { layout.measure(trials_table_row(t, names)); });
+    layout.fit(width);
+    std::string text;
+    layout.render(head, text);
+    out << text;
+    trials([&](const trial& t) {
+        text.clear();
+        layout.render(trials_table_row(t, names), text);
+        out << text;
+    });
 }
 
 nlohmann::json to_json(const trial& t) {
@@ -259,29 +295,28 @@ std::string describe(const study_event& e) {
     return out + (e.source == "manual" ? ", by caviar ctl" : "");
 }
 
-void write_csv(std::ostream& out, const std::vector<trial>& trials,
-               const std::vector<std::string>& names) {
-    std::set<std::string> metric_names;
-    for (const auto& t : trials)
-        for (const auto& [k, v] : t.metrics) metric_names.insert(k);
+void write_csv_header(std::ostream& out, const std::vector<std::string>& names,
+                      const std::vector<std::string>& metric_names) {
     out << "number,state,value";
     for (const auto& n : names) out << ',' << csv_field("params." + n);
     for (const auto& m : metric_names) out << ',' << csv_field("metrics." + m);
     out << ",seed,steps,origin,error\n";
-    for (const auto& t : trials) {
-        out << t.number << ',' << to_string(t.state) << ','
-            << (t.value ? to_string(value{*t.value}) : "");
-        for (const auto& n : names) {
-            auto it = t.params.find(n);
-            out << ',' << (it == t.params.end() ? "" : csv_field(to_string(it->second)));
-        }
-        for (const auto& m : metric_names) {
-            auto it = t.metrics.find(m);
-            out << ',' << (it == t.metrics.end() ? "" : to_string(value{it->second}));
-        }
-        out << ',' << t.seed << ',' << t.steps << ',' << csv_field(t.origin) << ','
-            << csv_field(t.error) << '\n';
+}
+
+void write_csv_row(std::ostream& out, const trial& t, const std::vector<std::string>& names,
+                   const std::vector<std::string>& metric_names) {
+    out << t.number << ',' << to_string(t.state) << ','
+        << (t.value ? to_string(value{*t.value}) : "");
+    for (const auto& n : names) {
+        auto it = t.params.find(n);
+        out << ',' << (it == t.params.end() ? "" : csv_field(to_string(it->second)));
     }
+    for (const auto& m : metric_names) {
+        auto it = t.metrics.find(m);
+        out << ',' << (it == t.metrics.end() ? "" : to_string(value{it->second}));
+    }
+    out << ',' << t.seed << ',' << t.steps << ',' << csv_field(t.origin) << ','
+        << csv_field(t.error) << '\n';
 }
 
 }  // namespace caviar

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,11 +25,16 @@ std::vector<std::string> param_names(const std::string& space_description);
 std::string ranking_table(const std::vector<trial>& trials, const objective& obj,
                           const std::vector<std::string>& names, std::size_t top);
 
+/// Trials one at a time: calls `each` for every trial, in number order. It may be called more
+/// than once, each call reading them again (e.g. from the store: store::for_each_trial).
+using trial_source = std::function<void(const std::function<void(const trial&)>& each)>;
+
 /// Every trial in number order: trial, state, value, steps, params, then the reason it failed,
 /// was pruned or is paused, in full: on one line (width 0), or wrapped onto further lines so
-/// that the table fits `width` columns (a terminal's).
-std::string trials_table(const std::vector<trial>& trials, const std::vector<std::string>& names,
-                         std::size_t width = 0);
+/// that the table fits `width` columns (a terminal's). Reads `trials` twice (the columns'
+/// widths, then the rows), keeping none: memory for one row, however many there are.
+void write_trials_table(std::ostream& out, const trial_source& trials,
+                        const std::vector<std::string>& names, std::size_t width = 0);
 
 /// {"number", "state", "params": {...}, "value", "metrics": {...}, "seed", "error", ...}
 nlohmann::json to_json(const trial& t);
@@ -39,8 +46,12 @@ std::string describe(const trial_event& e);
 std::string describe(const study_event& e);
 
 /// Header "number,state,value,<params>,<metrics>,seed,steps,origin,error"; params and metrics
-/// columns are prefixed "params." and "metrics."; RFC 4180 quoting.
-void write_csv(std::ostream& out, const std::vector<trial>& trials,
-               const std::vector<std::string>& names);
+/// columns are prefixed "params." and "metrics."; RFC 4180 quoting. metric_names: every final
+/// metric any trial has, sorted (store::metric_names).
+void write_csv_header(std::ostream& out, const std::vector<std::string>& names,
+                      const std::vector<std::string>& metric_names);
+/// One row under that header.
+void write_csv_row(std::ostream& out, const trial& t, const std::vector<std::string>& names,
+                   const std::vector<std::string>& metric_names);
 
 }  // namespace caviar

@@ -121,6 +121,10 @@ bool coordinator::died_again(trial& t, const std::vector<trial_event>& events) {
     if (deaths < cfg_.deaths_before_failing) return false;
     t.error = "the process died while this trial ran (" + std::to_string(deaths) + " times)" +
               (cause.empty() ? "" : ": " + cause);
+    // A running trial's row is written at its start and end, its steps only as curve points
+    // (report()): it failed after the steps its curve holds, with their last metrics.
+    t.steps = t.curve.empty() ? 0 : t.curve.back().step;
+    t.metrics = t.curve.empty() ? metrics{} : t.curve.back().metrics;
     t.finished_at = now();
     book_.set_state(t, trial_state::failed);
     db_.update_trial(cfg_.study_id, t);

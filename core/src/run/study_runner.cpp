@@ -221,6 +221,7 @@ run_result run_study(study_setup& setup, const run_options& opts) {
         lock.emplace(study_lock_file(e.store, e.name), e.name, std::chrono::milliseconds(1000));
     const double opened_at = store_clock();
     store db(e.store);
+    db.sync_every_commit(e.power_durability);
     run_result result;
     result.study = open_study(db, setup, opts.allow_config_change);
     std::vector<trial> trials = db.load_trials(result.study.id);

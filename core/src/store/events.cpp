@@ -20,8 +20,6 @@ void store::add_event(std::int64_t study, const trial_event& e) {
     w.done();
 }
 
-namespace {
-
 trial_event read_event(const sqlite::statement& q) {
     return {.trial = q.column_int(0),
             .step = q.column_int(1),
@@ -32,17 +30,27 @@ trial_event read_event(const sqlite::statement& q) {
             .seq = q.column_int(6)};
 }
 
-}  // namespace
-
 std::vector<trial_event> store::load_events(std::int64_t study) {
-    auto& q = impl_->sql(
-        "SELECT trial, step, kind, detail, at, source, seq FROM events WHERE study_id = ?1 "
-        "ORDER BY trial, seq");
-    sqlite::reset_guard guard(q);
-    q.bind(1, study);
     std::vector<trial_event> out;
-    while (q.step()) out.push_back(read_event(q));
+    for_each_event(study, [&](const trial_event& e) { out.push_back(e); });
     return out;
+}
+
+void store::for_each_event(std::int64_t study,
+                           const std::function<void(const trial_event&)>& each) {
+    // Its own statement, not the cached one: a caller may read trials (for_each_trial) inside.
+    sqlite::statement q(impl_->db,
+                        "SELECT trial, step, kind, detail, at, source, seq FROM events "
+                        "WHERE study_id = ?1 ORDER BY trial, seq");
+    q.bind(1, study);
+    while (q.step()) each(read_event(q));
+}
+
+std::int64_t store::event_count(std::int64_t study) {
+    auto& q = impl_->sql("SELECT count(*) FROM events WHERE study_id = ?1");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study).step();
+    return q.column_int(0);
 }
 
 std::vector<trial_event> store::load_events_after(std::int64_t study, std::int64_t seq) {

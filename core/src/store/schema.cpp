@@ -46,7 +46,9 @@
 // the indexes: every lookup is by (study_id[, trial]). Deleting a study or trial cascades.
 // The file is in WAL mode with synchronous=NORMAL: each coordinator operation is one
 // transaction (store::unit), so a killed process loses nothing already written, and a commit
-// costs no fsync.
+// costs no fsync; a power cut may roll back the commits since the WAL was last synced (at a
+// checkpoint). sync_every_commit(true) (durability = "power") switches to synchronous=FULL:
+// every commit syncs the WAL before it returns.
 #include "store/fault.hpp"
 #include "store/store_impl.hpp"
 
@@ -298,6 +300,11 @@ store::store(const std::filesystem::path& file, bool read_only)
 }
 
 store::~store() = default;
+
+void store::sync_every_commit(bool on) {
+    if (is_memory(file_)) return;
+    impl_->db.exec(on ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
 
 store::unit::unit(store& s) : s_(s) {
     ++s_.impl_->units;

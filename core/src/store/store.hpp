@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 
 namespace caviar {
 
+class read_scope;
 class write_scope;
 
 /// Any failure of the store, with SQLite's message and the file name.
@@ -51,6 +53,13 @@ public:
 
     const std::filesystem::path& file() const { return file_; }
 
+    /// What a commit survives from now on (a file store; an in-memory one keeps nothing).
+    /// false (the default: WAL with synchronous = NORMAL): the death of the process, kill -9
+    /// included; a power cut or an OS crash may roll back the last commits since the WAL was
+    /// last synced (at each checkpoint). true (synchronous = FULL): a power cut too: every
+    /// commit syncs the WAL to the disk before it returns, at the cost of an fsync each.
+    void sync_every_commit(bool on);
+
     /// Groups the writes of one operation into one transaction: every write method called while
     /// a unit is open joins it, and nothing is kept unless commit() is called. The transaction
     /// begins at the first write, so a unit that writes nothing costs nothing. Units nest: only
@@ -66,6 +75,20 @@ public:
     private:
         store& s_;
         bool done_ = false;
+    };
+
+    /// One read transaction for the reads made while it is open (each of for_each_trial,
+    /// load_trials opens its own otherwise): they all see the same state of a store that a run
+    /// keeps writing. Not inside a unit. Snapshots nest: only the outermost begins and ends.
+    class snapshot {
+    public:
+        explicit snapshot(store& s);
+        ~snapshot();
+        snapshot(const snapshot&) = delete;
+        snapshot& operator=(const snapshot&) = delete;
+
+    private:
+        store& s_;
     };
 
     // Studies (studies.cpp).
@@ -87,6 +110,22 @@ public:
     // Trials (trials.cpp).
     /// Every trial of the study in number order, with params, curve and final metrics.
     std::vector<trial> load_trials(std::int64_t study);
+    /// What for_each_trial reads of each trial besides its row, params, attrs and metrics.
+    struct trial_reading {
+        bool curves = false;               // its learning curve
+        bool events = false;               // its events, handed to the callback beside it
+        std::optional<std::int64_t> only;  // just the trial of this number
+    };
+    /// Reads the study's trials one at a time, in number order, and hands each to `each` as
+    /// soon as it is whole (with its events, oldest first, when asked; else none): memory for
+    /// one trial, however many the study has. One read transaction (or the open snapshot's or
+    /// unit's). `each` may move from the trial; it must not write to the store.
+    void for_each_trial(std::int64_t study, const trial_reading& what,
+                        const std::function<void(trial&, const std::vector<trial_event>&)>& each);
+    /// How many trials the study has.
+    std::int64_t trial_count(std::int64_t study);
+    /// The names of the final metrics any trial of the study has, sorted (bytewise).
+    std::vector<std::string> metric_names(std::int64_t study);
     /// The number the next new trial of the study gets.
     std::int64_t next_trial_number(std::int64_t study);
     /// What a follower (the live page) reads again: trials numbered `from` or above, the
@@ -125,6 +164,9 @@ public:
     void add_event(std::int64_t study, const trial_event& e);
     /// Every event of the study, by trial then time.
     std::vector<trial_event> load_events(std::int64_t study);
+    /// The same, one at a time (memory for one event).
+    void for_each_event(std::int64_t study, const std::function<void(const trial_event&)>& each);
+    std::int64_t event_count(std::int64_t study);
     /// The events after `seq` (trial_event::seq), oldest first: what a follower has not seen.
     std::vector<trial_event> load_events_after(std::int64_t study, std::int64_t seq);
 
@@ -150,6 +192,8 @@ public:
 
 private:
     friend class unit;
+    friend class snapshot;
+    friend class read_scope;
     friend class write_scope;
     struct impl;  // store_impl.hpp
     std::filesystem::path file_;

@@ -20,12 +20,17 @@ inline std::uint64_t from_sql(std::int64_t x) {
 /// Unix seconds now.
 double store_now();
 
+/// An event from a row of (trial, step, kind, detail, at, source, seq) (events.cpp).
+trial_event read_event(const sqlite::statement& q);
+
 struct store::impl {
     sqlite::connection db;  // first member: closed after every statement is finalized
     // By the address of their SQL text: each call site passes one string literal.
     std::unordered_map<const char*, sqlite::statement> statements;
     int units = 0;         // open store::unit scopes
     bool writing = false;  // a write transaction is open
+    int snapshots = 0;     // open store::snapshot scopes (reading = snapshots > 0)
+    bool reading = false;  // a read transaction of a snapshot is open
 
     /// The statement for this SQL literal, prepared the first time.
     sqlite::statement& sql(const char* text) {
@@ -77,6 +82,24 @@ private:
     store::impl& m_;
     bool own_;
     bool done_ = false;
+};
+
+/// One read transaction for a reading method, unless one is open already (a unit's write, or a
+/// snapshot): its queries then see the same state while a run keeps writing.
+class read_scope {
+public:
+    explicit read_scope(store::impl& m) : m_(m), own_(!m.writing && !m.reading) {
+        if (own_) m_.sql("BEGIN").step();
+    }
+    ~read_scope() {
+        if (own_) m_.rollback();
+    }
+    read_scope(const read_scope&) = delete;
+    read_scope& operator=(const read_scope&) = delete;
+
+private:
+    store::impl& m_;
+    bool own_;
 };
 
 }  // namespace caviar

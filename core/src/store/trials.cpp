@@ -2,6 +2,8 @@
 #include "store/store_impl.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 namespace caviar {
 
@@ -17,95 +19,151 @@ void store::impl::write_params(std::int64_t study, const trial& t) {
         q.bind(1, study).bind(2, t.number).bind(3, name).bind_value(4, v).run();
 }
 
+namespace {
+
+// The rows of one of the tables keyed by (study_id, trial, ...), in trial order, read alongside
+// the trials: the rows of trial n are taken when trial n is read (a merge join), and rows of a
+// trial that has no row of its own are passed over.
+class rows_by_trial {
+public:
+    rows_by_trial(const sqlite::connection& db, const char* sql, std::int64_t study,
+                  std::int64_t first, std::int64_t last)
+        : q_(db, sql) {
+        q_.bind(1, study).bind(2, first).bind(3, last);
+        more_ = q_.step();
+    }
+    /// Calls row(q) for every row of trial `number`.
+    template <class F>
+    void take(std::int64_t number, F&& row) {
+        while (more_ && q_.column_int(0) < number) more_ = q_.step();
+        while (more_ && q_.column_int(0) == number) {
+            row(q_);
+            more_ = q_.step();
+        }
+    }
+
+private:
+    sqlite::statement q_;
+    bool more_ = false;
+};
+
+}  // namespace
+
 std::vector<trial> store::load_trials(std::int64_t study) {
-    auto& m = *impl_;
-    // One read transaction: the queries see the same snapshot while a run keeps writing. Inside
-    // an open write (a unit), they read what it wrote.
-    const bool own = !m.writing;
-    if (own) m.sql("BEGIN").step();
-    struct end_read {
-        store::impl& m;
-        bool own;
-        ~end_read() {
-            if (own) m.rollback();
-        }
-    } guard_read{m, own};
     std::vector<trial> out;
-    {
-        auto& q = m.sql(
-            "SELECT number, state, seed, origin, error, value, steps, started_at, finished_at "
-            "FROM trials WHERE study_id = ?1 ORDER BY number");
-        sqlite::reset_guard guard(q);
-        q.bind(1, study);
-        while (q.step()) {
-            trial t;
-            t.number = q.column_int(0);
-            try {
-                t.state = trial_state_from_string(q.column_text(1));
-            } catch (const std::invalid_argument& e) {
-                throw store_error(m.db.where() + ": trial " + std::to_string(t.number) + ": " +
-                                  e.what());
-            }
-            t.seed = from_sql(q.column_int(2));
-            t.origin = q.column_text(3);
-            t.error = q.column_text(4);
-            if (!q.is_null(5)) t.value = q.column_double(5);
-            t.steps = q.column_int(6);
-            t.started_at = q.column_double(7);
-            t.finished_at = q.column_double(8);
-            out.push_back(std::move(t));
-        }
-    }
-    // Rows of the other tables come ordered by trial: find each trial by binary search.
-    auto at = [&](std::int64_t number) -> trial* {
-        auto it = std::lower_bound(out.begin(), out.end(), number,
-                                   [](const trial& t, std::int64_t n) { return t.number < n; });
-        return it != out.end() && it->number == number ? &*it : nullptr;
-    };
-    {
-        auto& q =
-            m.sql("SELECT trial, name, value FROM params WHERE study_id = ?1 ORDER BY trial, name");
-        sqlite::reset_guard guard(q);
-        q.bind(1, study);
-        while (q.step())
-            if (trial* t = at(q.column_int(0)))
-                t->params.emplace_hint(t->params.end(), q.column_text(1), q.column_value(2));
-    }
-    {
-        auto& q = m.sql(
-            "SELECT trial, name, value FROM attributes WHERE study_id = ?1 ORDER BY trial, name");
-        sqlite::reset_guard guard(q);
-        q.bind(1, study);
-        while (q.step())
-            if (trial* t = at(q.column_int(0)))
-                t->attrs.emplace_hint(t->attrs.end(), q.column_text(1), q.column_text(2));
-    }
-    {
-        auto& q = m.sql(
-            "SELECT trial, name, value FROM metrics WHERE study_id = ?1 ORDER BY trial, name");
-        sqlite::reset_guard guard(q);
-        q.bind(1, study);
-        while (q.step())
-            if (trial* t = at(q.column_int(0)))
-                t->metrics.emplace_hint(t->metrics.end(), q.column_text(1), q.column_double(2));
-    }
-    {
-        auto& q = m.sql(
-            "SELECT trial, step, metric, value FROM curves WHERE study_id = ?1 "
-            "ORDER BY trial, step, metric");
-        sqlite::reset_guard guard(q);
-        q.bind(1, study);
-        trial* t = nullptr;
-        while (q.step()) {
-            std::int64_t number = q.column_int(0), step = q.column_int(1);
-            if (!t || t->number != number) t = at(number);
-            if (!t) continue;
-            if (t->curve.empty() || t->curve.back().step != step) t->curve.push_back({step, {}});
-            auto& point = t->curve.back().metrics;
-            point.emplace_hint(point.end(), q.column_text(2), q.column_double(3));
-        }
-    }
+    for_each_trial(study, {.curves = true, .only = {}},
+                   [&](trial& t, const std::vector<trial_event>&) { out.push_back(std::move(t)); });
     return out;
+}
+
+void store::for_each_trial(
+    std::int64_t study, const trial_reading& what,
+    const std::function<void(trial&, const std::vector<trial_event>&)>& each) {
+    auto& m = *impl_;
+    read_scope read(m);
+    const std::int64_t first = what.only ? *what.only : 0;
+    const std::int64_t last = what.only ? *what.only : std::numeric_limits<std::int64_t>::max();
+    // Statements of their own (not the cached ones): `each` may read the store meanwhile.
+    sqlite::statement q(
+        m.db,
+        "SELECT number, state, seed, origin, error, value, steps, started_at, finished_at "
+        "FROM trials WHERE study_id = ?1 AND number BETWEEN ?2 AND ?3 ORDER BY number");
+    q.bind(1, study).bind(2, first).bind(3, last);
+    rows_by_trial params(m.db,
+                         "SELECT trial, name, value FROM params WHERE study_id = ?1 AND trial "
+                         "BETWEEN ?2 AND ?3 ORDER BY trial, name",
+                         study, first, last);
+    rows_by_trial attrs(m.db,
+                        "SELECT trial, name, value FROM attributes WHERE study_id = ?1 AND trial "
+                        "BETWEEN ?2 AND ?3 ORDER BY trial, name",
+                        study, first, last);
+    rows_by_trial metrics(m.db,
+                          "SELECT trial, name, value FROM metrics WHERE study_id = ?1 AND trial "
+                          "BETWEEN ?2 AND ?3 ORDER BY trial, name",
+                          study, first, last);
+    std::optional<rows_by_trial> curves, events;
+    if (what.curves)
+        curves.emplace(m.db,
+                       "SELECT trial, step, metric, value FROM curves WHERE study_id = ?1 AND "
+                       "trial BETWEEN ?2 AND ?3 ORDER BY trial, step, metric",
+                       study, first, last);
+    if (what.events)
+        events.emplace(m.db,
+                       "SELECT trial, step, kind, detail, at, source, seq FROM events WHERE "
+                       "study_id = ?1 AND trial BETWEEN ?2 AND ?3 ORDER BY trial, seq",
+                       study, first, last);
+    std::vector<trial_event> trial_events;
+    while (q.step()) {
+        trial t;
+        t.number = q.column_int(0);
+        try {
+            t.state = trial_state_from_string(q.column_text(1));
+        } catch (const std::invalid_argument& e) {
+            throw store_error(m.db.where() + ": trial " + std::to_string(t.number) + ": " +
+                              e.what());
+        }
+        t.seed = from_sql(q.column_int(2));
+        t.origin = q.column_text(3);
+        t.error = q.column_text(4);
+        if (!q.is_null(5)) t.value = q.column_double(5);
+        t.steps = q.column_int(6);
+        t.started_at = q.column_double(7);
+        t.finished_at = q.column_double(8);
+        params.take(t.number, [&](const sqlite::statement& r) {
+            t.params.emplace_hint(t.params.end(), r.column_text(1), r.column_value(2));
+        });
+        attrs.take(t.number, [&](const sqlite::statement& r) {
+            t.attrs.emplace_hint(t.attrs.end(), r.column_text(1), r.column_text(2));
+        });
+        metrics.take(t.number, [&](const sqlite::statement& r) {
+            t.metrics.emplace_hint(t.metrics.end(), r.column_text(1), r.column_double(2));
+        });
+        if (curves)
+            curves->take(t.number, [&](const sqlite::statement& r) {
+                std::int64_t step = r.column_int(1);
+                if (t.curve.empty() || t.curve.back().step != step) t.curve.push_back({step, {}});
+                auto& point = t.curve.back().metrics;
+                point.emplace_hint(point.end(), r.column_text(2), r.column_double(3));
+            });
+        trial_events.clear();
+        if (events)
+            events->take(t.number, [&](const sqlite::statement& r) {
+                trial_events.push_back(read_event(r));
+            });
+        each(t, trial_events);
+    }
+}
+
+std::int64_t store::trial_count(std::int64_t study) {
+    auto& q = impl_->sql("SELECT count(*) FROM trials WHERE study_id = ?1");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study).step();
+    return q.column_int(0);
+}
+
+std::vector<std::string> store::metric_names(std::int64_t study) {
+    auto& q = impl_->sql("SELECT DISTINCT name FROM metrics WHERE study_id = ?1 ORDER BY name");
+    sqlite::reset_guard guard(q);
+    q.bind(1, study);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
+store::snapshot::snapshot(store& s) : s_(s) {
+    auto& m = *s_.impl_;
+    if (m.snapshots++ == 0 && !m.writing) {
+        m.sql("BEGIN").step();
+        m.reading = true;
+    }
+}
+
+store::snapshot::~snapshot() {
+    auto& m = *s_.impl_;
+    if (--m.snapshots == 0 && m.reading) {
+        m.reading = false;
+        m.rollback();
+    }
 }
 
 std::int64_t store::next_trial_number(std::int64_t study) {
