@@ -11,7 +11,9 @@
 # [100], SAMPLERS [tpe cmaes], FUNCTIONS [both halves] (problem names, see bench/stats.sh),
 # HALVES [tuning held-out], OPTUNA [1] (0: caviar only), JOBS [2] (runs at a time),
 # TPE_OPTIONS / CMAES_OPTIONS (e.g. "gamma=0.2 candidates=48": --set sampler.KEY=VALUE on that
-# sampler's runs).
+# sampler's runs), OPTUNA_CACHE (a file: Optuna's regrets are read from it when it was written
+# for the same seeds and trials, else computed and written there; Optuna's side does not change
+# with caviar's, and is most of the time). SAMPLERS=none runs Optuna's side only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
@@ -21,6 +23,7 @@ seeds=${SEEDS:-20}
 first=${FIRST_SEED:-1}
 trials=${TRIALS:-100}
 read -r -a samplers <<<"${SAMPLERS:-tpe cmaes}"
+[ "${samplers[*]}" != none ] || samplers=()
 jobs=${JOBS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -101,13 +104,22 @@ export -f run_job
 export here build caviar work first seeds trials
 export TPE_OPTIONS=${TPE_OPTIONS:-} CMAES_OPTIONS=${CMAES_OPTIONS:-}
 
+cache=${OPTUNA_CACHE:-}
+stamp="# optuna_suite seeds $first..$((first + seeds - 1)) trials $trials"
+cached=0
+if [ $optuna = 1 ] && [ -n "$cache" ] && [ -f "$cache" ] && [ "$(head -n 1 "$cache")" = "$stamp" ]; then
+  cached=1
+  tail -n +2 "$cache" >"$work/results"
+fi
+in_cache() { [ $cached = 1 ] && awk -v p="$1" -v w="optuna-$2" '$1 == p && $2 == w { f = 1 } END { exit !f }' "$work/results"; }
+
 {
   # Optuna's studies first: they are the long ones.
   if [ $optuna = 1 ]; then
-    for p in "${problems[@]}"; do
-      for s in tpe cmaes; do
+    for s in tpe cmaes; do
+      for p in "${problems[@]}"; do
         [ "$s" = cmaes ] && [[ $p == *_choice ]] && continue  # CMA-ES has no categoricals
-        echo "optuna $p $s"
+        in_cache "$p" "$s" || echo "optuna $p $s"
       done
     done
   fi
@@ -120,7 +132,10 @@ export TPE_OPTIONS=${TPE_OPTIONS:-} CMAES_OPTIONS=${CMAES_OPTIONS:-}
       for seed in $(seq "$first" $((first + seeds - 1))); do echo "caviar $p $s $seed"; done
     done
   done
-} | xargs -P "$jobs" -L 1 bash -c 'run_job "$@"' _ >"$work/results"
+} | xargs -P "$jobs" -L 1 bash -c 'run_job "$@"' _ >>"$work/results"
+if [ $optuna = 1 ] && [ -n "$cache" ]; then
+  { echo "$stamp"; grep ' optuna-' "$work/results"; } >"$work/cache" && mv "$work/cache" "$cache"
+fi
 
 med() {  # PROBLEM WHO: the median regret, or empty
   local r
