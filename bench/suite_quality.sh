@@ -9,7 +9,8 @@
 #   bench/suite_quality.sh [BUILD_DIR]
 # Environment (defaults in brackets): SEEDS [20], FIRST_SEED [1] (seeds FIRST_SEED..), TRIALS
 # [100], SAMPLERS [tpe cmaes], FUNCTIONS [both halves] (problem names, see bench/stats.sh),
-# HALVES [tuning held-out], OPTUNA [1] (0: caviar only), JOBS [2] (runs at a time),
+# HALVES [tuning held-out], OPTUNA [1] (0: caviar only), OPTUNA_SAMPLERS [tpe cmaes], JOBS [2]
+# (runs at a time),
 # TPE_OPTIONS / CMAES_OPTIONS (e.g. "gamma=0.2 candidates=48": --set sampler.KEY=VALUE on that
 # sampler's runs), OPTUNA_CACHE (a file: Optuna's regrets are read from it when it was written
 # for the same seeds and trials, else computed and written there; Optuna's side does not change
@@ -116,7 +117,7 @@ in_cache() { [ $cached = 1 ] && awk -v p="$1" -v w="optuna-$2" '$1 == p && $2 ==
 {
   # Optuna's studies first: they are the long ones.
   if [ $optuna = 1 ]; then
-    for s in tpe cmaes; do
+    for s in ${OPTUNA_SAMPLERS:-tpe cmaes}; do
       for p in "${problems[@]}"; do
         [ "$s" = cmaes ] && [[ $p == *_choice ]] && continue  # CMA-ES has no categoricals
         in_cache "$p" "$s" || echo "optuna $p $s"
