@@ -146,6 +146,14 @@ med() {  # PROBLEM WHO: the median regret, or empty
 
 show() { if [ -n "$1" ]; then printf "%.3g" "$1"; else printf "–"; fi; }  # a median, 3 digits
 
+# Whether caviar's sampler S is compared with Optuna's of the same name.
+against() {
+  [ $optuna = 1 ] || return 1
+  local o
+  for o in ${OPTUNA_SAMPLERS:-tpe cmaes}; do [ "$o" = "$1" ] && return 0; done
+  return 1
+}
+
 # ratio A B with regrets floored at 1e-9 (both 0: a tie)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { f = 1e-9; a = a < f ? f : a; b = b < f ? f : b; printf "%.3g", a / b }'; }
 
@@ -164,7 +172,7 @@ for half in ${HALVES:-tuning held-out}; do
   for s in "${samplers[@]}"; do
     header+=" caviar $s |"
     rule+="---|"
-    if [ $optuna = 1 ]; then
+    if against "$s"; then
       header+=" Optuna $s | ratio |"
       rule+="---|---|"
     fi
@@ -178,7 +186,7 @@ for half in ${HALVES:-tuning held-out}; do
     for s in "${samplers[@]}"; do
       c=$(med "$p" "$s")
       row+=" $(show "$c") |"
-      [ $optuna = 1 ] || continue
+      against "$s" || continue
       o=$(med "$p" "optuna-$s")
       if [ -z "$c" ] || [ -z "$o" ]; then
         row+=" $(show "$o") | – |"
