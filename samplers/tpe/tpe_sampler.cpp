@@ -57,16 +57,27 @@ void tpe_sampler::sample_group(const condition_group& g, rng& r, std::vector<dou
     // The trials where this group is active; every trial, for an unconditional group.
     const std::size_t first = g.axes.front().index();
     auto on = [&](std::uint32_t i) { return !g.when || !std::isnan(seen_.row(i)[first]); };
-    ok_scratch_.clear();
-    failed_scratch_.clear();
-    ok_prior_.clear();
-    failed_prior_.clear();
-    for (std::uint32_t i : seen_.ranked())
-        if (on(i)) (seen_.is_prior(i) ? ok_prior_ : ok_scratch_).push_back(i);
-    for (std::uint32_t i : seen_.failed())
-        if (on(i)) (seen_.is_prior(i) ? failed_prior_ : failed_scratch_).push_back(i);
+    // An unconditional group without warm-start trials learns from every trial: the ranked
+    // lists are used as they are, not copied (at 100,000 trials the copy was most of a call).
+    std::span<const std::uint32_t> ok = seen_.ranked(), failed = seen_.failed();
+    std::span<const std::uint32_t> ok_prior, failed_prior;
+    const bool any_prior = seen_.size() > 0 && seen_.is_prior(0);
+    if (g.when || any_prior) {
+        ok_scratch_.clear();
+        failed_scratch_.clear();
+        ok_prior_.clear();
+        failed_prior_.clear();
+        for (std::uint32_t i : seen_.ranked())
+            if (on(i)) (seen_.is_prior(i) ? ok_prior_ : ok_scratch_).push_back(i);
+        for (std::uint32_t i : seen_.failed())
+            if (on(i)) (seen_.is_prior(i) ? failed_prior_ : failed_scratch_).push_back(i);
+        ok = ok_scratch_;
+        failed = failed_scratch_;
+        ok_prior = ok_prior_;
+        failed_prior = failed_prior_;
+    }
 
-    if (ok_scratch_.empty() && ok_prior_.empty()) {  // nothing to learn from yet
+    if (ok.empty() && ok_prior.empty()) {  // nothing to learn from yet
         for (const unit_axis& a : g.axes) u[a.index()] = unit_draw(r);
         return;
     }
@@ -74,13 +85,13 @@ void tpe_sampler::sample_group(const condition_group& g, rng& r, std::vector<dou
     good_weights_.clear();
     bad_.clear();
     bad_weights_.clear();
-    split(ok_scratch_, failed_scratch_, 1.0);
+    split(ok, failed, 1.0);
     // The warm start guides the first proposals; the study's own trials take over as they come
     // (each prior kernel counts prior_trust while the study has at most startup_trials of its
     // own, then less in proportion).
-    const double own = static_cast<double>(ok_scratch_.size() + failed_scratch_.size());
+    const double own = static_cast<double>(ok.size() + failed.size());
     const double startup = static_cast<double>(std::max<std::int64_t>(settings_.startup_trials, 1));
-    split(ok_prior_, failed_prior_,
+    split(ok_prior, failed_prior,
           settings_.prior_trust * std::min(1.0, startup / std::max(own, 1.0)));
 
     liars_.clear();
