@@ -1,6 +1,6 @@
 #include "categorical_model.hpp"
 
-#include "draws.hpp"
+#include <caviar/seed.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "cma.hpp"
 
-#include "draws.hpp"
+#include <caviar/seed.hpp>
 
 #include <algorithm>
 #include <cmath>

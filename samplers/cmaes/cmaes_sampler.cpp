@@ -12,8 +12,8 @@
 // - Samples outside the cube are reflected back in.
 // - Conditional numeric dimensions are searched like the others; from_unit drops them when
 //   inactive, and their coordinate is imputed when a generation is told (ipop.cpp).
+#include <caviar/seed.hpp>
 #include "categorical_model.hpp"
-#include "draws.hpp"
 #include "ipop.hpp"
 #include "layout.hpp"
 
@@ -119,7 +119,7 @@ public:
             Eigen::VectorXd x = run.sample(r);
             for (std::size_t i = 0; i < l.dims.size(); ++i) {
                 auto c = static_cast<Eigen::Index>(i);
-                if (margin[i] > 0) x(c) += margin[i] * cmaes::normal_draw(r);
+                if (margin[i] > 0) x(c) += margin[i] * normal_draw(r);
                 u[l.dims[i]] = cmaes::reflect_into_unit(x(c));
             }
             categoricals.draw(r, u);

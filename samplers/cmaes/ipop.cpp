@@ -1,6 +1,6 @@
 #include "ipop.hpp"
 
-#include "draws.hpp"
+#include <caviar/seed.hpp>
 
 #include <caviar/seed.hpp>
 

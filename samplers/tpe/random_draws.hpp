@@ -10,12 +10,6 @@
 
 namespace caviar::tpe {
 
-/// A standard normal draw (Box-Muller, one of the pair).
-inline double normal_draw(rng& r) {
-    double u1 = 1 - unit_draw(r), u2 = unit_draw(r);  // u1 in (0, 1]: log(u1) is finite
-    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-}
-
 /// The standard normal CDF.
 inline double normal_cdf(double x) {
     return 0.5 * std::erfc(-x * std::numbers::sqrt2 / 2);
