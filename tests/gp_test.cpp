@@ -329,6 +329,22 @@ BOOST_AUTO_TEST_CASE(refits_follow_a_schedule_of_the_trial_count) {
     BOOST_TEST(fits.size() < 31 + 6 * 16 + 2);
 }
 
+BOOST_AUTO_TEST_CASE(a_finished_trial_adds_a_row_and_refits_only_on_the_schedule) {
+    study st{.space = floats(2)};
+    auto f = [](const params& p) { return std::optional<double>(num(p, "x0") - num(p, "x1")); };
+    auto random = make("random");
+    gp::surrogate m({});
+    std::set<std::size_t> points;
+    for (std::size_t n = 1; n <= 100; ++n) {
+        st.run(*random, f, 1);
+        m.update(st.request());
+        BOOST_TEST(m.model().size() == n);
+        points.insert(gp::refit_point(n));
+    }
+    BOOST_TEST(m.fits() == points.size());
+    BOOST_TEST(m.fits() < 60u);
+}
+
 BOOST_AUTO_TEST_CASE(the_model_stays_bounded_past_max_trials) {
     study st{.space = floats(3)};
     auto f = [](const params& p) {
