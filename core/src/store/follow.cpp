@@ -15,21 +15,7 @@ std::vector<trial> store::load_open_trials(std::int64_t study, std::int64_t from
     auto read = [&](sqlite::statement& q) {
         while (q.step()) {
             if (at.count(q.column_int(0))) continue;
-            trial t;
-            t.number = q.column_int(0);
-            try {
-                t.state = trial_state_from_string(q.column_text(1));
-            } catch (const std::invalid_argument& e) {
-                throw store_error(m.db.where() + ": trial " + std::to_string(t.number) + ": " +
-                                  e.what());
-            }
-            t.seed = from_sql(q.column_int(2));
-            t.origin = q.column_text(3);
-            t.error = q.column_text(4);
-            if (!q.is_null(5)) t.value = q.column_double(5);
-            t.steps = q.column_int(6);
-            t.started_at = q.column_double(7);
-            t.finished_at = q.column_double(8);
+            trial t = m.read_trial_row(q);
             at[t.number] = out.size();
             out.push_back(std::move(t));
         }

@@ -55,6 +55,10 @@ struct store::impl {
     void write_metrics(std::int64_t study, const trial& t);
     void write_point(std::int64_t study, std::int64_t trial, const curve_point& p);
     void write_params(std::int64_t study, const trial& t);
+    /// A trial's own columns from a row of `SELECT number, state, seed, origin, error, value,
+    /// steps, started_at, finished_at FROM trials ...` (params, metrics and the rest are read
+    /// apart).
+    trial read_trial_row(const sqlite::statement& q) const;
 };
 
 /// The transaction of one write method: its own (BEGIN IMMEDIATE now, COMMIT at done()), or

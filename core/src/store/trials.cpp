@@ -13,6 +13,24 @@ void store::impl::write_metrics(std::int64_t study, const trial& t) {
         q.bind(1, study).bind(2, t.number).bind(3, name).bind(4, x).run();
 }
 
+trial store::impl::read_trial_row(const sqlite::statement& q) const {
+    trial t;
+    t.number = q.column_int(0);
+    try {
+        t.state = trial_state_from_string(q.column_text(1));
+    } catch (const std::invalid_argument& e) {
+        throw store_error(db.where() + ": trial " + std::to_string(t.number) + ": " + e.what());
+    }
+    t.seed = from_sql(q.column_int(2));
+    t.origin = q.column_text(3);
+    t.error = q.column_text(4);
+    if (!q.is_null(5)) t.value = q.column_double(5);
+    t.steps = q.column_int(6);
+    t.started_at = q.column_double(7);
+    t.finished_at = q.column_double(8);
+    return t;
+}
+
 void store::impl::write_params(std::int64_t study, const trial& t) {
     auto& q = sql("INSERT INTO params (study_id, trial, name, value) VALUES (?1, ?2, ?3, ?4)");
     for (const auto& [name, v] : t.params)
@@ -94,21 +112,7 @@ void store::for_each_trial(
                        study, first, last);
     std::vector<trial_event> trial_events;
     while (q.step()) {
-        trial t;
-        t.number = q.column_int(0);
-        try {
-            t.state = trial_state_from_string(q.column_text(1));
-        } catch (const std::invalid_argument& e) {
-            throw store_error(m.db.where() + ": trial " + std::to_string(t.number) + ": " +
-                              e.what());
-        }
-        t.seed = from_sql(q.column_int(2));
-        t.origin = q.column_text(3);
-        t.error = q.column_text(4);
-        if (!q.is_null(5)) t.value = q.column_double(5);
-        t.steps = q.column_int(6);
-        t.started_at = q.column_double(7);
-        t.finished_at = q.column_double(8);
+        trial t = m.read_trial_row(q);
         params.take(t.number, [&](const sqlite::statement& r) {
             t.params.emplace_hint(t.params.end(), r.column_text(1), r.column_value(2));
         });
