@@ -474,3 +474,34 @@ BOOST_AUTO_TEST_CASE(take_one_engine_output_per_draw) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// caviar::seen_trials, which caching samplers (tpe, gp) use to convert only new trials.
+BOOST_AUTO_TEST_CASE(seen_trials_tell_an_extended_history_from_another) {
+    std::deque<caviar::trial> trials(5);
+    for (std::size_t i = 0; i < trials.size(); ++i) {
+        trials[i].number = static_cast<std::int64_t>(i);
+        trials[i].state = caviar::trial_state::complete;
+        trials[i].value = i == 2 ? std::nan("") : static_cast<double>(i);
+    }
+    std::vector<const caviar::trial*> finished{&trials[0], &trials[1], &trials[2]};
+    caviar::seen_trials seen;
+    BOOST_TEST(seen.extended_by(finished));
+    BOOST_TEST(seen.take_new(finished).size() == 3u);
+    BOOST_TEST(seen.take_new(finished).empty());  // nothing new the second time
+    // A NaN value (the last seen) still matches itself.
+    BOOST_TEST(seen.extended_by(finished));
+    finished.push_back(&trials[3]);
+    BOOST_TEST(seen.extended_by(finished));
+    auto fresh = seen.take_new(finished);
+    BOOST_TEST_REQUIRE(fresh.size() == 1u);
+    BOOST_TEST(fresh[0] == &trials[3]);
+    // Another history: shorter, another first trial, or a seen trial changed.
+    BOOST_TEST(!seen.extended_by(std::vector<const caviar::trial*>{&trials[0], &trials[1]}));
+    std::vector<const caviar::trial*> other{&trials[4], &trials[1], &trials[2], &trials[3]};
+    BOOST_TEST(!seen.extended_by(other));
+    trials[3].value = 30.0;
+    BOOST_TEST(!seen.extended_by(finished));
+    seen.clear();
+    BOOST_TEST(seen.size() == 0u);
+    BOOST_TEST(seen.extended_by(other));
+}

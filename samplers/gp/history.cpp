@@ -5,17 +5,6 @@
 
 namespace caviar::gp {
 
-history::fingerprint history::of(const trial* t) {
-    return {t, t->number, t->state, t->value.has_value(), t->value.value_or(0.0)};
-}
-
-bool history::extends(const std::vector<fingerprint>& seen, std::span<const trial* const> now) {
-    if (now.size() < seen.size()) return false;
-    for (std::size_t i = 0; i < seen.size(); ++i)
-        if (!(seen[i] == of(now[i]))) return false;
-    return true;
-}
-
 void history::add(const space& s, const trial& t) {
     // A point of another space (a warm start's, or outside a narrowed box) is left out.
     if (!s.contains(t.params)) return;
@@ -30,8 +19,8 @@ void history::add(const space& s, const trial& t) {
 bool history::update(const space& s, std::span<const trial* const> prior,
                      std::span<const trial* const> finished, const objective& obj) {
     bool same = built_ && obj.direction == direction_ && s.size() == dims_ &&
-                prior.size() == prior_seen_.size() && extends(prior_seen_, prior) &&
-                extends(finished_seen_, finished) && s.hash() == space_hash_;
+                prior.size() == prior_seen_.size() && prior_seen_.extended_by(prior) &&
+                finished_seen_.extended_by(finished) && s.hash() == space_hash_;
     if (!same) {
         built_ = true;
         space_hash_ = s.hash();
@@ -41,16 +30,10 @@ bool history::update(const space& s, std::span<const trial* const> prior,
         finished_seen_.clear();
         units_.clear();
         score_.clear();
-        for (const trial* t : prior) {
-            prior_seen_.push_back(of(t));
-            add(s, *t);
-        }
+        for (const trial* t : prior_seen_.take_new(prior)) add(s, *t);
         prior_count_ = score_.size();
     }
-    for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
-        finished_seen_.push_back(of(finished[i]));
-        add(s, *finished[i]);
-    }
+    for (const trial* t : finished_seen_.take_new(finished)) add(s, *t);
     return same;
 }
 

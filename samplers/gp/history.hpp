@@ -1,10 +1,12 @@
 // The trials the GP learns from, as unit-space points with a score, kept across calls.
 //
 // Within a study the finished trials only grow between proposals, so each call converts only
-// the new ones; a call whose trials do not extend the last call's (another space, objective or
-// warm start) starts over, and says so, so the model is rebuilt from scratch too.
+// the new ones (caviar::seen_trials); a call whose trials do not extend the last call's (another
+// space, objective or warm start) starts over, and says so, so the model is rebuilt from scratch
+// too.
 #pragma once
 
+#include <caviar/seen_trials.hpp>
 #include <caviar/space.hpp>
 #include <caviar/trial.hpp>
 
@@ -33,22 +35,12 @@ public:
     std::size_t prior_count() const { return prior_count_; }
 
 private:
-    struct fingerprint {
-        const trial* at;
-        std::int64_t number;
-        trial_state state;
-        bool has_value;
-        double value;
-        bool operator==(const fingerprint&) const = default;
-    };
-    static fingerprint of(const trial* t);
-    static bool extends(const std::vector<fingerprint>& seen, std::span<const trial* const> now);
     void add(const space& s, const trial& t);
 
     bool built_ = false;
     std::uint64_t space_hash_ = 0;
     direction direction_ = direction::minimize;
-    std::vector<fingerprint> prior_seen_, finished_seen_;
+    seen_trials prior_seen_, finished_seen_;
     std::size_t dims_ = 0, prior_count_ = 0;
     std::vector<double> units_, score_;
 };

@@ -6,17 +6,6 @@
 
 namespace caviar::tpe {
 
-observations::fingerprint observations::of(const trial* t) {
-    return {t, t->number, t->state, t->value.has_value(), t->value.value_or(0.0)};
-}
-
-bool observations::extends(const std::vector<fingerprint>& seen,
-                           std::span<const trial* const> now) {
-    if (now.size() < seen.size()) return false;
-    if (seen.empty()) return true;
-    return seen.front() == of(now.front()) && seen.back() == of(now[seen.size() - 1]);
-}
-
 bool observations::project(const space& s, const params& p, double* out) {
     params kept;  // activity is judged on the values kept so far, parents first
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -88,21 +77,15 @@ void observations::rank_arrived() {
 void observations::update(const space& s, std::span<const trial* const> prior,
                           std::span<const trial* const> finished, const objective& obj) {
     bool same = built_ && obj.direction == direction_ && s.size() == dims_ &&
-                prior.size() == prior_seen_.size() && extends(prior_seen_, prior) &&
-                extends(finished_seen_, finished) && s.hash() == space_hash_;
+                prior.size() == prior_seen_.size() && prior_seen_.extended_by(prior) &&
+                finished_seen_.extended_by(finished) && s.hash() == space_hash_;
     if (!same) {
         clear(s, obj);
-        for (const trial* t : prior) {
-            prior_seen_.push_back(of(t));
-            add(s, *t);
-        }
+        for (const trial* t : prior_seen_.take_new(prior)) add(s, *t);
         rank_arrived();  // the prior ranks before the study's own on equal scores
         prior_count_ = score_.size();
     }
-    for (std::size_t i = finished_seen_.size(); i < finished.size(); ++i) {
-        finished_seen_.push_back(of(finished[i]));
-        add(s, *finished[i]);
-    }
+    for (const trial* t : finished_seen_.take_new(finished)) add(s, *t);
     rank_arrived();
 }
 

@@ -9,6 +9,7 @@
 #include <caviar/plugin_kind.hpp>
 #include <caviar/sampler.hpp>
 #include <caviar/seed.hpp>
+#include <caviar/seen_trials.hpp>
 #include <caviar/space.hpp>
 #include <caviar/strategy.hpp>
 #include <caviar/trial.hpp>
