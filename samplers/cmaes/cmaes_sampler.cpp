@@ -120,7 +120,7 @@ public:
             for (std::size_t i = 0; i < l.dims.size(); ++i) {
                 auto c = static_cast<Eigen::Index>(i);
                 if (margin[i] > 0) x(c) += margin[i] * normal_draw(r);
-                u[l.dims[i]] = cmaes::reflect_into_unit(x(c));
+                u[l.dims[i]] = reflect_into_unit(x(c));
             }
             categoricals.draw(r, u);
             p = s.from_unit(u);

@@ -49,10 +49,4 @@ double margin_stddev(double width, double alpha) {
     return width / 2 / (std::numbers::sqrt2 * boost::math::erfc_inv(alpha));
 }
 
-double reflect_into_unit(double x) {
-    if (!std::isfinite(x)) return 0.5;
-    double t = std::fmod(std::abs(x), 2.0);
-    return t <= 1 ? t : 2 - t;
-}
-
 }  // namespace caviar::cmaes

@@ -34,8 +34,4 @@ double cell_width(const dimension& d, double u);
 /// (Hamano et al., GECCO 2022), applied as a floor on the coordinate's spread.
 double margin_stddev(double width, double alpha);
 
-/// x folded back into [0, 1] by reflection at the faces (1.2 -> 0.8, -0.1 -> 0.1): a sample
-/// that leaves the cube lands near where it left, and the faces stay reachable.
-double reflect_into_unit(double x);
-
 }  // namespace caviar::cmaes

@@ -17,11 +17,6 @@ bool same(const std::vector<double>& a, const std::vector<double>& b) {
     return true;
 }
 
-double reflect(double x) {
-    x = std::fmod(std::abs(x), 2.0);
-    return x <= 1 ? x : 2 - x;
-}
-
 // Perturbation sizes in the unit cube, cycled over the local candidates.
 constexpr double spreads[] = {0.02, 0.08, 0.25};
 
@@ -79,7 +74,7 @@ std::vector<std::vector<double>> acquisition::maximise(const std::vector<std::ve
             else if (moves && space_[d].kind() == dimension_kind::categorical)
                 u[d] = unit_draw(r);
             else if (moves)
-                u[d] = reflect(u[d] + spread * normal_draw(r));
+                u[d] = reflect_into_unit(u[d] + spread * normal_draw(r));
         }
         snap(space_, u);
         points.push_back(std::move(u));

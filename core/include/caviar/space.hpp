@@ -5,6 +5,7 @@
 #include <caviar/export.hpp>
 #include <caviar/value.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -59,5 +60,14 @@ public:
 private:
     std::vector<dimension> dims_;
 };
+
+/// x folded back into [0, 1] by reflection at the faces (1.2 -> 0.8, -0.1 -> 0.1), for a
+/// sampler that moves a unit coordinate (a Gaussian step): a point that leaves the cube lands
+/// near where it left, and the faces stay reachable. Not finite: the centre, 0.5.
+inline double reflect_into_unit(double x) {
+    if (!std::isfinite(x)) return 0.5;
+    double t = std::fmod(std::abs(x), 2.0);
+    return t <= 1 ? t : 2 - t;
+}
 
 }  // namespace caviar
