@@ -14,8 +14,6 @@
 namespace caviar::gp {
 namespace {
 
-constexpr double jitter = 1e-9;  // as in posterior.cpp
-
 struct prior {
     double mean, sd, low, high;  // on the log scale
 

@@ -84,19 +84,17 @@ public:
           model_({.warp = o.get_bool("warp"),
                   .prior_trust = o.get_real("prior_trust"),
                   .max_trials = static_cast<std::size_t>(o.get_int("max_trials")),
-                  .fit = {.restarts = static_cast<int>(o.get_int("restarts"))}}),
-          max_trials_(o.get_int("max_trials")) {
+                  .fit = {.restarts = static_cast<int>(o.get_int("restarts"))}}) {
         search_.candidates = static_cast<std::size_t>(o.get_int("candidates"));
     }
 
     void prepare(const space&, std::int64_t budget) override {
-        if (budget > max_trials_)
+        const auto most = static_cast<long long>(model_.settings().max_trials);
+        if (budget > most)
             std::fprintf(stderr,
                          "gp: the budget of %lld trials is above max_trials = %lld: past %lld "
                          "trials, the model keeps the %lld best and the most recent ones\n",
-                         static_cast<long long>(budget), static_cast<long long>(max_trials_),
-                         static_cast<long long>(max_trials_),
-                         static_cast<long long>(max_trials_ / 2));
+                         static_cast<long long>(budget), most, most, most / 2);
     }
 
     params propose(const sample_request& req) override {
@@ -128,7 +126,6 @@ public:
 private:
     std::size_t startup_;
     gp::surrogate model_;
-    std::int64_t max_trials_;
     gp::search_settings search_;
 };
 

@@ -14,6 +14,7 @@ void history::add(const space& s, const trial& t) {
                   std::isfinite(*t.value);
     double nan = std::numeric_limits<double>::quiet_NaN();
     score_.push_back(!usable ? nan : direction_ == direction::minimize ? *t.value : -*t.value);
+    if (usable) ++finite_;
 }
 
 bool history::update(const space& s, std::span<const trial* const> prior,
@@ -30,8 +31,10 @@ bool history::update(const space& s, std::span<const trial* const> prior,
         finished_seen_.clear();
         units_.clear();
         score_.clear();
+        finite_ = 0;
         for (const trial* t : prior_seen_.take_new(prior)) add(s, *t);
         prior_count_ = score_.size();
+        prior_finite_ = finite_;
     }
     for (const trial* t : finished_seen_.take_new(finished)) add(s, *t);
     return same;

@@ -33,6 +33,9 @@ public:
     /// Whether point i is a warm-start trial (they come first).
     bool is_prior(std::size_t i) const { return i < prior_count_; }
     std::size_t prior_count() const { return prior_count_; }
+    /// Points with a finite score: warm-start ones, and the study's own.
+    std::size_t prior_finite() const { return prior_finite_; }
+    std::size_t own_finite() const { return finite_ - prior_finite_; }
 
 private:
     void add(const space& s, const trial& t);
@@ -41,7 +44,7 @@ private:
     std::uint64_t space_hash_ = 0;
     direction direction_ = direction::minimize;
     seen_trials prior_seen_, finished_seen_;
-    std::size_t dims_ = 0, prior_count_ = 0;
+    std::size_t dims_ = 0, prior_count_ = 0, finite_ = 0, prior_finite_ = 0;
     std::vector<double> units_, score_;
 };
 

@@ -18,6 +18,10 @@ struct hyperparameters {
     double noise() const { return std::exp(log_noise); }
 };
 
+/// Added to the covariance's diagonal, so that a factor of points closer than the noise can
+/// resolve stays positive definite (the fit and the posterior add the same).
+inline constexpr double jitter = 1e-9;
+
 /// Matern-5/2 correlation at squared scaled distance r2: (1 + sqrt5 r + 5/3 r^2) e^(-sqrt5 r).
 inline double m52(double r2) {
     double r = std::sqrt(r2), a = std::sqrt(5.0) * r;

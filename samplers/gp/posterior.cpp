@@ -7,13 +7,6 @@
 #include <stdexcept>
 
 namespace caviar::gp {
-namespace {
-
-// Added to the diagonal so that a factor of points closer than the noise can resolve stays
-// positive definite.
-constexpr double jitter = 1e-9;
-
-}  // namespace
 
 void posterior::scale_into(const double* features, double* out) const {
     for (std::size_t f = 0; f < features_; ++f) out[f] = features[f] * inverse_length_[f];

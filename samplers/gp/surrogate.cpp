@@ -48,10 +48,6 @@ void surrogate::update(const sample_request& req) {
         refit_at_ = std::numeric_limits<std::size_t>::max();
     }
     const std::size_t n = history_.size();
-    own_finite_ = prior_finite_ = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (!std::isnan(history_.score(i)) && used(i))
-            ++(history_.is_prior(i) ? prior_finite_ : own_finite_);
     if (encoding_.scales() == 0 || n == 0) return;
 
     if (std::size_t r = refit_point(n); r != refit_at_) refit(r, req.study_seed);

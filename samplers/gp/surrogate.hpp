@@ -47,8 +47,11 @@ public:
     const history& data() const { return history_; }
     const encoding& features() const { return encoding_; }
     /// Observations with a finite score: the study's own, and the warm start's in use.
-    std::size_t own_finite() const { return own_finite_; }
-    std::size_t prior_finite() const { return prior_finite_; }
+    std::size_t own_finite() const { return history_.own_finite(); }
+    std::size_t prior_finite() const {
+        return settings_.prior_trust > 0 ? history_.prior_finite() : 0;
+    }
+    const surrogate_settings& settings() const { return settings_; }
 
     /// Sets the targets and adds the running trials' params as observations at the model's own
     /// prediction (the kriging believer), so the acquisition looks elsewhere; undone by
@@ -83,7 +86,7 @@ private:
     std::vector<double> targets_;      // per observation, set by condition()
     std::vector<double> row_targets_;  // per posterior row
     posterior posterior_;
-    std::size_t own_finite_ = 0, prior_finite_ = 0, fits_ = 0;
+    std::size_t fits_ = 0;
 };
 
 }  // namespace caviar::gp
